@@ -1,0 +1,676 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ptscope tool: the model every source fills and every renderer reads,
+ * plus the declarations shared by the object files.
+ *
+ * Layers (each file only calls the ones above it):
+ *   format.c   units, number/range parsing, name tables, address bits
+ *   model.c    the model: arrays of VMAs and entries, independent of source
+ *   decode.c   the binary record stream of ptscope.ko, pagemap, kpageflags,
+ *              /proc/PID/maps lines
+ *   merge.c    filters and ptdump-style runs of equal attributes
+ *   render.c   column tables: plain (libsmartcols) and JSON (json-c)
+ *   src_*.c    sources: ptscope.ko or /proc, both fill the model
+ *   vma.c pt.c vtop.c stats.c   one file per object
+ *   main.c     global options, object dispatch, exit codes
+ */
+#ifndef PTS_H
+#define PTS_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <linux/types.h>
+#include <uapi/ptscope.h>
+
+struct json_object;
+
+#define PTS_VERSION		"0.1"
+
+#ifndef BIT
+#define BIT(n)			(1U << (n))
+#endif
+#ifndef BIT_ULL
+#define BIT_ULL(n)		(1ULL << (n))
+#endif
+
+#define PTS_PAGE_SHIFT		12
+#define PTS_PAGE_SIZE		BIT_ULL(PTS_PAGE_SHIFT)
+#define PTS_SZ_2M		BIT_ULL(21)
+#define PTS_SZ_1G		BIT_ULL(30)
+
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+#ifndef __printf
+#define __printf(a, b)		__attribute__((format(printf, a, b)))
+#endif
+
+/*
+ * Handlers return 0 or a negative errno.  A usage error returns
+ * -PTS_EUSAGE, which main() turns into exit status 2.
+ */
+#define PTS_EUSAGE		4096
+
+/* exit status, chosen in main() only */
+#define PTS_EXIT_OK		0
+#define PTS_EXIT_FAIL		1
+#define PTS_EXIT_USAGE		2
+
+enum pts_source {
+	PTS_SRC_AUTO,
+	PTS_SRC_MODULE,
+	PTS_SRC_PROC,
+};
+
+/**
+ * struct pts_ctx - global options, parsed once, plus error state
+ * @json:	-J: JSON output
+ * @pretty:	-p: pretty JSON (implies @json)
+ * @raw:	-r: raw plain output
+ * @bytes:	-b: sizes in bytes
+ * @noheadings:	-n: no table headings
+ * @output:	-o: column list, or NULL for the defaults
+ * @source:	--source
+ * @out:	where output goes (stdout, a memory stream in tests)
+ * @err:	where plain errors and notes go
+ * @reported:	an error message was already printed
+ */
+struct pts_ctx {
+	bool json;
+	bool pretty;
+	bool raw;
+	bool bytes;
+	bool noheadings;
+	const char *output;
+	enum pts_source source;
+	FILE *out;
+	FILE *err;
+	bool reported;
+};
+
+/* ------------------------------------------------------------------ */
+/* model                                                                */
+
+/* entry kinds */
+enum pts_kind {
+	PTS_PRESENT,		/* present leaf */
+	PTS_SWAP,		/* swap (from /proc: also migration) entry */
+	PTS_NONPRESENT,		/* other non-none, non-present entry */
+	PTS_HOLE,		/* none entry or missing table */
+	PTS_NR_KINDS,
+};
+
+#define PTS_LVL_UNKNOWN		(-1)
+#define PTS_LVL_MIXED		(-2)	/* a merged run of holes */
+
+/* tool-only page state bits, above the ABI's PTSCOPE_S_* */
+#define PTS_S_MAPPED_EXCL	BIT_ULL(48)	/* pagemap bit 56 */
+
+/* what a source can tell (struct pts_model.known) */
+#define PTS_K_LEVEL		BIT(0)	/* level read from the tables */
+#define PTS_K_RAW		BIT(1)	/* raw entry values */
+#define PTS_K_TABLES		BIT(2)	/* page-table pages per level */
+#define PTS_K_MAPCOUNT		BIT(3)
+#define PTS_K_REFCOUNT		BIT(4)
+#define PTS_K_PKEY		BIT(5)
+#define PTS_K_PFN		BIT(6)
+#define PTS_K_KPF		BIT(7)	/* /proc/kpageflags read */
+#define PTS_K_VMFLAGS		BIT(8)
+#define PTS_K_FOLIO		BIT(9)
+#define PTS_K_XLATE		BIT(10)	/* LEVEL records */
+#define PTS_K_SCAN		BIT(11)	/* PAGEMAP_SCAN: huge leaves exact */
+
+/**
+ * struct pts_arch - paging geometry of the target
+ * @levels:	4 or 5
+ * @page_shift:	12 on x86
+ * @virt_bits:	user virtual address bits: 47 or 56
+ * @phys_bits:	physical address bits
+ * @task_size:	end of user space
+ * @max_pfn:	highest valid frame + 1, 0 if unknown
+ * @features:	PTSCOPE_FEAT_*
+ */
+struct pts_arch {
+	__u32 levels;
+	__u32 page_shift;
+	__u32 virt_bits;
+	__u32 phys_bits;
+	__u64 task_size;
+	__u64 max_pfn;
+	__u64 features;
+};
+
+/**
+ * struct pts_vma - one mapping
+ * @start:	first address
+ * @end:	end, exclusive
+ * @vm_flags:	kernel VM_* bits (module source only)
+ * @pgoff:	file offset in pages
+ * @ino:	inode, 0 if anonymous
+ * @dev_major:	device of @ino
+ * @dev_minor:	device of @ino
+ * @kind:	PTSCOPE_VMA_*
+ * @perms:	"rwxp" as in /proc/PID/maps
+ * @flagstr:	VM flags as /proc/PID/smaps mnemonics ("rd wr mr ...")
+ * @name:	path, "[heap]", ... or "" (allocated)
+ * @page_size:	KernelPageSize: the hugetlb page size, else 4K
+ * @pmd_mapped:	bytes mapped at PMD level according to smaps (proc)
+ * @present:	present leaves by size: 4K, 2M, 1G
+ * @swapped:	swap entries
+ */
+struct pts_vma {
+	__u64 start;
+	__u64 end;
+	__u64 vm_flags;
+	__u64 pgoff;
+	__u64 ino;
+	__u32 dev_major;
+	__u32 dev_minor;
+	__u32 kind;
+	char perms[5];
+	char flagstr[128];
+	char *name;
+	__u64 page_size;
+	__u64 pmd_mapped;
+	__u64 present[3];
+	__u64 swapped;
+};
+
+/**
+ * struct pts_entry - one page-table entry (or a run of none entries)
+ * @va:		first virtual address covered
+ * @size:	bytes covered
+ * @kind:	enum pts_kind
+ * @level:	PTSCOPE_LVL_* or PTS_LVL_UNKNOWN
+ * @vma:	index into struct pts_model.vmas
+ * @raw:	raw entry value, if PTS_K_RAW
+ * @pfn:	frame of @va (present leaves)
+ * @flags:	PTSCOPE_F_*
+ * @state:	PTSCOPE_S_* and PTS_S_*
+ * @kpf:	/proc/kpageflags bits, if PTS_K_KPF
+ * @pkey:	protection key
+ * @mapcount:	page mapcount, 0 if unknown
+ * @refcount:	folio refcount, 0 if unknown
+ * @folio_order: folio order
+ * @swap_type:	swap entries
+ * @swap_offset: swap entries
+ */
+struct pts_entry {
+	__u64 va;
+	__u64 size;
+	int kind;
+	int level;
+	__u32 vma;
+	__u64 raw;
+	__u64 pfn;
+	__u64 flags;
+	__u64 state;
+	__u64 kpf;
+	__u32 pkey;
+	__u32 mapcount;
+	__u32 refcount;
+	__u32 folio_order;
+	__u32 swap_type;
+	__u64 swap_offset;
+};
+
+/**
+ * struct pts_step - one translation step, from PTSCOPE_REC_LEVEL
+ */
+struct pts_step {
+	int level;
+	__u64 table_pa;
+	__u64 entry_pa;
+	__u64 raw;
+	__u64 flags;
+	__u32 index;
+	__u32 shift;
+	bool leaf;
+	bool present;
+	__u64 pa;
+};
+
+/**
+ * struct pts_stats - page-table pages and leaves per level
+ * @valid:	filled from a PTSCOPE_REC_STATS record
+ * @estimated:	@tables estimated from the populated entries (proc)
+ */
+struct pts_stats {
+	bool valid;
+	bool estimated;
+	__u32 nr_levels;
+	__u64 tables[PTSCOPE_NR_LEVELS];
+	__u64 leaves[PTSCOPE_NR_LEVELS];
+	__u64 nonpresent;
+	__u64 holes;
+};
+
+#define PTS_MAX_NOTES	8
+
+/**
+ * struct pts_model - what was learnt about one process, source independent
+ * @source:	PTS_SRC_MODULE or PTS_SRC_PROC
+ * @pid:	target
+ * @start:	range walked
+ * @end:	range walked, exclusive
+ * @arch:	paging geometry
+ * @known:	PTS_K_*
+ * @flags_known: PTSCOPE_F_* the source can report
+ * @vmas:	mappings, address order
+ * @entries:	entries and holes, address order
+ * @steps:	translation steps (LEVEL records)
+ * @stats:	page-table pages
+ * @vmpte:	VmPTE from /proc/PID/status in bytes, -1 if unknown
+ * @end_error:	errno of a walk cut short (END record)
+ * @notes:	notes about the source, for stderr / JSON
+ */
+struct pts_model {
+	int source;
+	__u32 pid;
+	__u64 start;
+	__u64 end;
+	struct pts_arch arch;
+	unsigned int known;
+	__u64 flags_known;
+	struct pts_vma *vmas;
+	size_t nr_vmas;
+	size_t cap_vmas;
+	struct pts_entry *entries;
+	size_t nr_entries;
+	size_t cap_entries;
+	struct pts_step steps[PTSCOPE_NR_LEVELS];
+	size_t nr_steps;
+	struct pts_stats stats;
+	long long vmpte;
+	int end_error;
+	char *notes[PTS_MAX_NOTES];
+	size_t nr_notes;
+};
+
+void pts_model_init(struct pts_model *m);
+void pts_model_free(struct pts_model *m);
+struct pts_vma *pts_model_add_vma(struct pts_model *m);
+struct pts_entry *pts_model_add_entry(struct pts_model *m);
+int pts_model_add_hole(struct pts_model *m, __u32 vma, __u64 va, __u64 size,
+		       int level);
+void pts_model_note(struct pts_model *m, const char *fmt, ...)
+	__printf(2, 3);
+void pts_model_count(struct pts_model *m, const struct pts_entry *e);
+int pts_model_find_vma(const struct pts_model *m, __u64 va);
+const char *pts_source_name(int source);
+
+/* ------------------------------------------------------------------ */
+/* format.c                                                             */
+
+/**
+ * struct pts_name - a bit and its names
+ * @bit:	the bit
+ * @name:	long name, used in JSON and accepted in filters
+ * @abbrev:	short name for plain output, or NULL to use @name
+ */
+struct pts_name {
+	__u64 bit;
+	const char *name;
+	const char *abbrev;
+};
+
+extern const struct pts_name pts_flag_names[];
+extern const size_t pts_nr_flag_names;
+extern const struct pts_name pts_state_names[];
+extern const size_t pts_nr_state_names;
+extern const struct pts_name pts_vmflag_names[];
+extern const size_t pts_nr_vmflag_names;
+
+const char *pts_level_name(int level);
+const char *pts_kind_name(int kind);
+const char *pts_vma_kind_name(__u32 kind);
+int pts_level_shift(int level, unsigned int levels);
+int pts_level_of_size(__u64 size);
+int pts_size_index(__u64 size);
+
+char *pts_size_str(char *buf, size_t len, __u64 bytes, bool exact);
+int pts_parse_u64(const char *s, __u64 *val);
+int pts_parse_pid(const char *s, __u32 *pid);
+int pts_parse_range(const char *s, __u64 *start, __u64 *end);
+int pts_parse_pagesize(const char *s, __u64 *size);
+int pts_parse_names(const char *s, const struct pts_name *tbl, size_t n,
+		    __u64 *set, __u64 *clear, const char **bad);
+size_t pts_names_str(char *buf, size_t len, __u64 bits,
+		     const struct pts_name *tbl, size_t n, bool abbrev,
+		     const char *sep);
+void pts_vmflags_str(char *buf, size_t len, __u64 vm_flags);
+
+/**
+ * struct pts_bits - one field of a virtual address
+ * @level:	PTSCOPE_LVL_*, or -1 for the page offset
+ * @hi:		highest bit of the field
+ * @lo:		lowest bit of the field
+ * @value:	the field's value: table index or page offset
+ */
+struct pts_bits {
+	int level;
+	unsigned int hi;
+	unsigned int lo;
+	__u64 value;
+};
+
+int pts_addr_breakdown(__u64 va, unsigned int levels, int leaf,
+		       struct pts_bits *steps, struct pts_bits *offset);
+bool pts_addr_canonical(__u64 va, unsigned int levels);
+
+/* ------------------------------------------------------------------ */
+/* decode.c                                                             */
+
+/**
+ * struct pts_decoder - state of a record stream being decoded
+ * @m:		model filled
+ * @nr:		records seen
+ * @header:	the header was seen
+ * @done:	the END record was seen
+ * @cur_vma:	model index of the current VMA, -1 before the first
+ * @abi_vma:	ABI index of the current VMA
+ * @msg:	what was wrong, for the error message
+ */
+struct pts_decoder {
+	struct pts_model *m;
+	__u64 nr;
+	bool header;
+	bool done;
+	long cur_vma;
+	__u32 abi_vma;
+	char msg[128];
+};
+
+void pts_decoder_init(struct pts_decoder *d, struct pts_model *m);
+int pts_decode_feed(struct pts_decoder *d, const void *buf, size_t len);
+int pts_decode_finish(struct pts_decoder *d);
+
+/**
+ * struct pts_pm - one decoded /proc/PID/pagemap entry
+ */
+struct pts_pm {
+	bool present;
+	bool swapped;
+	bool file_shared;
+	bool exclusive;
+	bool soft_dirty;
+	bool uffd_wp;
+	__u64 pfn;
+	__u32 swap_type;
+	__u64 swap_offset;
+};
+
+#define PTS_PM_PFN_MASK		(BIT_ULL(55) - 1)
+#define PTS_PM_SOFT_DIRTY	BIT_ULL(55)
+#define PTS_PM_EXCLUSIVE	BIT_ULL(56)
+#define PTS_PM_UFFD_WP		BIT_ULL(57)
+#define PTS_PM_FILE		BIT_ULL(61)
+#define PTS_PM_SWAP		BIT_ULL(62)
+#define PTS_PM_PRESENT		BIT_ULL(63)
+
+void pts_pagemap_decode(__u64 e, struct pts_pm *pm);
+__u64 pts_kpf_state(__u64 kpf, bool huge_leaf);
+int pts_parse_maps_line(const char *line, struct pts_vma *v);
+__u32 pts_vma_kind_guess(const struct pts_vma *v);
+
+/**
+ * struct pts_fill - one run of pagemap values to put into the model
+ * @vma:	model index of the VMA
+ * @va:		address of @pm[0]
+ * @nr:		entries in @pm
+ * @pm:		pagemap values
+ * @kpf:	kpageflags per entry, or NULL
+ * @kpc:	kpagecount per entry, or NULL
+ * @huge:	leaf size when the range is known to be huge-mapped
+ *		(PAGEMAP_SCAN said PAGE_IS_HUGE, or hugetlb), else 0
+ * @guess_thp:	no PAGEMAP_SCAN: guess PMD-mapped THPs from kpageflags
+ * @pmd_budget:	bytes smaps says are PMD-mapped and not yet guessed
+ */
+struct pts_fill {
+	__u32 vma;
+	__u64 va;
+	size_t nr;
+	const __u64 *pm;
+	const __u64 *kpf;
+	const __u64 *kpc;
+	__u64 huge;
+	bool guess_thp;
+	__u64 pmd_budget;
+};
+
+int pts_fill_pagemap(struct pts_model *m, struct pts_fill *f);
+
+/* ------------------------------------------------------------------ */
+/* merge.c                                                              */
+
+/**
+ * struct pts_filter - which entries pt show keeps
+ */
+struct pts_filter {
+	__u64 flags_set;
+	__u64 flags_clear;
+	__u64 state_set;
+	__u64 state_clear;
+	unsigned int kinds_set;
+	unsigned int kinds_clear;
+	__u64 size;
+};
+
+/**
+ * struct pts_run - entries with equal attributes, or one entry
+ * @first:	the first entry of the run
+ * @va:		start
+ * @size:	bytes covered
+ * @count:	entries merged
+ * @level:	level, PTS_LVL_MIXED when holes of several levels merged
+ * @contig:	frames contiguous across the run
+ */
+struct pts_run {
+	const struct pts_entry *first;
+	__u64 va;
+	__u64 size;
+	__u64 count;
+	int level;
+	bool contig;
+};
+
+bool pts_filter_match(const struct pts_filter *f, const struct pts_entry *e);
+int pts_parse_state_filter(const char *s, struct pts_filter *f,
+			   const char **bad);
+size_t pts_merge(const struct pts_entry *ents, size_t n,
+		 const struct pts_filter *f, bool merge, struct pts_run *runs);
+
+/* ------------------------------------------------------------------ */
+/* render.c                                                             */
+
+enum pts_ctype {
+	PTS_CT_STR,	/* string */
+	PTS_CT_NUM,	/* decimal number */
+	PTS_CT_HEX,	/* address: "0x..." (a string in JSON too) */
+	PTS_CT_SIZE,	/* bytes: human units unless -b; a number in JSON */
+	PTS_CT_BITS,	/* bit mask with a name table; JSON array */
+	PTS_CT_WORDS,	/* blank separated words; JSON array */
+	PTS_CT_BOOL,
+};
+
+/**
+ * struct pts_col - one column: drives -o, the help and the JSON types
+ */
+struct pts_col {
+	const char *name;
+	const char *json;
+	enum pts_ctype type;
+	double whint;
+	int scols_flags;
+	const char *help;
+};
+
+/**
+ * struct pts_val - one cell
+ * @unknown:	the source cannot tell: "-" in plain, null in JSON
+ */
+struct pts_val {
+	bool unknown;
+	__u64 num;
+	const char *str;
+	const struct pts_name *tbl;
+	size_t nr_tbl;
+};
+
+#define PTS_MAX_COLS	32
+
+/**
+ * struct pts_table - a table to render
+ * @cols:	column table
+ * @nr_cols:	its size
+ * @defaults:	names of the default columns, comma separated
+ * @nr_rows:	rows
+ * @get:	fills one cell
+ * @priv:	for @get
+ * @sel:	selected columns (indices into @cols)
+ * @nr_sel:	selected columns
+ */
+struct pts_table {
+	const struct pts_col *cols;
+	size_t nr_cols;
+	const char *defaults;
+	size_t nr_rows;
+	void (*get)(const void *priv, size_t row, int col, struct pts_val *v);
+	const void *priv;
+	int sel[PTS_MAX_COLS];
+	size_t nr_sel;
+};
+
+int pts_table_select(struct pts_ctx *ctx, struct pts_table *t,
+		     const char *list);
+int pts_columns_check(struct pts_ctx *ctx, const struct pts_col *cols,
+		      size_t nr, const char *defaults);
+int pts_table_plain(const struct pts_ctx *ctx, const struct pts_table *t,
+		    FILE *out);
+struct json_object *pts_table_json(const struct pts_ctx *ctx,
+				   const struct pts_table *t);
+struct json_object *pts_json_head(const struct pts_model *m);
+size_t pts_unknown_str(const struct pts_model *m, char *buf, size_t len);
+int pts_json_print(const struct pts_ctx *ctx, struct json_object *o,
+		   FILE *out);
+struct json_object *pts_json_hex(__u64 v);
+void pts_print_columns(FILE *out, const struct pts_col *cols, size_t n,
+		       const char *defaults);
+
+int pts_render_vmas(struct pts_ctx *ctx, const struct pts_model *m,
+		    FILE *out);
+int pts_render_pt(struct pts_ctx *ctx, const struct pts_model *m,
+		  const struct pts_run *runs, size_t nr, bool merged,
+		  FILE *out);
+
+/**
+ * struct pts_xlate - a translation, as vtop shows it
+ * @addr:	address asked for
+ * @entry:	entry covering @addr, NULL if none
+ * @vma:	VMA holding @addr, NULL if none
+ * @pa:		physical address, valid when @entry is present
+ */
+struct pts_xlate {
+	__u64 addr;
+	const struct pts_entry *entry;
+	const struct pts_vma *vma;
+	__u64 pa;
+};
+
+void pts_xlate_compute(const struct pts_model *m, __u64 addr,
+		       struct pts_xlate *x);
+int pts_render_vtop(struct pts_ctx *ctx, const struct pts_model *m,
+		    const struct pts_xlate *x, bool explain, FILE *out);
+int pts_render_stats(struct pts_ctx *ctx, const struct pts_model *m,
+		     FILE *out);
+
+extern const struct pts_col pts_vma_cols[];
+extern const size_t pts_nr_vma_cols;
+extern const char *const pts_vma_defaults;
+extern const struct pts_col pts_pt_cols[];
+extern const size_t pts_nr_pt_cols;
+extern const char *const pts_pt_defaults;
+extern const struct pts_col pts_vtop_cols[];
+extern const size_t pts_nr_vtop_cols;
+extern const char *const pts_vtop_defaults;
+extern const struct pts_col pts_stats_cols[];
+extern const size_t pts_nr_stats_cols;
+extern const char *const pts_stats_defaults;
+
+/* ------------------------------------------------------------------ */
+/* sources                                                              */
+
+/**
+ * struct pts_query - what to collect
+ * @pid:	target
+ * @start:	first address
+ * @end:	end, exclusive; 0 for the end of user space
+ * @xlate:	a translation of @start: /proc widens the range to the 2M
+ *		block, to see whether a huge leaf maps it
+ */
+struct pts_query {
+	__u32 pid;
+	__u64 start;
+	__u64 end;
+	bool xlate;
+};
+
+int pts_gather(struct pts_ctx *ctx, const struct pts_query *q,
+	       struct pts_model *m);
+int pts_module_gather(struct pts_ctx *ctx, const struct pts_query *q,
+		      struct pts_model *m);
+int pts_proc_gather(struct pts_ctx *ctx, const struct pts_query *q,
+		    struct pts_model *m);
+int pts_module_replay(struct pts_ctx *ctx, const char *path,
+		      const struct pts_query *q, struct pts_model *m);
+int pts_module_available(void);
+void pts_proc_arch(struct pts_arch *a);
+bool pts_proc_is_kthread(__u32 pid);
+
+/* ------------------------------------------------------------------ */
+/* common.c: errors, commands, option parsing                           */
+
+int pts_error(struct pts_ctx *ctx, int err, const char *fmt, ...)
+	__printf(3, 4);
+int pts_usage_error(struct pts_ctx *ctx, const char *fmt, ...)
+	__printf(2, 3);
+void pts_print_notes(struct pts_ctx *ctx, const struct pts_model *m);
+
+/**
+ * struct pts_cmd - one command of an object, as in bpftool
+ */
+struct pts_cmd {
+	const char *name;
+	int (*func)(struct pts_ctx *ctx, int argc, char **argv);
+};
+
+int pts_cmd_select(struct pts_ctx *ctx, const struct pts_cmd *cmds,
+		   int argc, char **argv);
+bool pts_is_prefix(const char *pfx, const char *str);
+
+#define PTS_OPT_BASE	256	/* command options: values from here */
+
+#define PTS_OPT_SOURCE	200
+#define PTS_OPT_HELP	1	/* pts_global_opt(): -h seen */
+#define PTS_OPT_VERSION	2	/* pts_global_opt(): -V seen */
+
+#define PTS_GLOBAL_OPTSTRING	"Jprbno:hV"
+
+int pts_global_opt(struct pts_ctx *ctx, int c, const char *arg,
+		   char *const *argv);
+int pts_parse_args(struct pts_ctx *ctx, int argc, char **argv,
+		   const struct option *cmd_opts,
+		   int (*cmd_opt)(struct pts_ctx *ctx, int c, const char *arg,
+				  void *priv),
+		   void *priv, int (*help)(struct pts_ctx *ctx, int argc,
+					   char **argv));
+int pts_parse_global(struct pts_ctx *ctx, int argc, char **argv,
+		     int (*help)(struct pts_ctx *ctx, int argc, char **argv));
+void pts_print_version(FILE *out);
+
+int do_vma(struct pts_ctx *ctx, int argc, char **argv);
+int do_pt(struct pts_ctx *ctx, int argc, char **argv);
+int do_vtop(struct pts_ctx *ctx, int argc, char **argv);
+int do_stats(struct pts_ctx *ctx, int argc, char **argv);
+
+#endif /* PTS_H */
