@@ -607,12 +607,16 @@ extern const char *const pts_stats_defaults;
  * @end:	end, exclusive; 0 for the end of user space
  * @xlate:	a translation of @start: /proc widens the range to the 2M
  *		block, to see whether a huge leaf maps it
+ * @levels:	also ask ptscope.ko for the walk of @addr (view=levels)
+ * @addr:	the address translated, for @levels
  */
 struct pts_query {
 	__u32 pid;
 	__u64 start;
 	__u64 end;
 	bool xlate;
+	bool levels;
+	__u64 addr;
 };
 
 int pts_gather(struct pts_ctx *ctx, const struct pts_query *q,
@@ -626,6 +630,195 @@ int pts_module_replay(struct pts_ctx *ctx, const char *path,
 int pts_module_available(void);
 void pts_proc_arch(struct pts_arch *a);
 bool pts_proc_is_kthread(__u32 pid);
+
+/* ------------------------------------------------------------------ */
+/* layout: the address space as a picture (region.c, elf.c, draw.c)     */
+
+/* struct pts_region.type */
+enum pts_region_type {
+	PTS_RG_GAP,		/* unmapped user addresses */
+	PTS_RG_GAP_HIGH,	/* unmapped, above the 47-bit mmap window */
+	PTS_RG_TEXT,		/* executable's code */
+	PTS_RG_RODATA,		/* executable's read-only data */
+	PTS_RG_RELRO,		/* executable's data, read-only after relocation */
+	PTS_RG_DATA,		/* executable's initialised data */
+	PTS_RG_BSS,		/* executable's zero-initialised data */
+	PTS_RG_HEAP,
+	PTS_RG_LIB,		/* shared library (contiguous VMAs of one file) */
+	PTS_RG_FILE,		/* other file mapping */
+	PTS_RG_ANON,
+	PTS_RG_SHMEM,
+	PTS_RG_HUGETLB,
+	PTS_RG_STACK,
+	PTS_RG_VDSO,
+	PTS_RG_VVAR,
+	PTS_RG_SPECIAL,
+	PTS_RG_GUARD,		/* last user page, never mapped on x86 */
+	PTS_RG_HOLE,		/* non-canonical addresses */
+	PTS_RG_KERNEL,
+	PTS_RG_VSYSCALL,	/* the legacy vsyscall page, kernel half */
+	PTS_NR_RG,
+};
+
+#define PTS_RG_PERMS	48
+#define PTS_VSYSCALL	0xffffffffff600000ULL
+
+/**
+ * struct pts_region - one box of the picture
+ * @start:	first address
+ * @size:	bytes; @start + @size wraps to 0 for the top region
+ * @type:	enum pts_region_type
+ * @name:	path, "[heap]", ... (VMAs), or NULL; points into the model
+ * @perms:	"r-xp", comma separated for a group of VMAs; "" if none
+ * @nr_vmas:	VMAs in the region (0 for gaps, hole, kernel)
+ * @rss:	bytes mapped by present leaves
+ */
+struct pts_region {
+	__u64 start;
+	__u64 size;
+	int type;
+	const char *name;
+	char perms[PTS_RG_PERMS];
+	__u32 nr_vmas;
+	__u64 rss;
+};
+
+/* struct pts_segment.kind: what a PT_LOAD segment holds */
+enum pts_seg_kind {
+	PTS_SEG_TEXT,
+	PTS_SEG_RODATA,
+	PTS_SEG_DATA,
+};
+
+/**
+ * struct pts_segment - one PT_LOAD segment of the main executable
+ * @kind:	enum pts_seg_kind, from p_flags
+ * @flags:	PF_R | PF_W | PF_X
+ * @vaddr:	p_vaddr (before the load bias)
+ * @offset:	p_offset
+ * @filesz:	p_filesz: data from the file
+ * @memsz:	p_memsz: the rest, up to @memsz, is BSS
+ */
+struct pts_segment {
+	int kind;
+	__u32 flags;
+	__u64 vaddr;
+	__u64 offset;
+	__u64 filesz;
+	__u64 memsz;
+};
+
+#define PTS_MAX_SEGS	16
+
+/**
+ * struct pts_exe - the main executable of a process
+ * @path:	/proc/PID/exe target ("" if unknown)
+ * @comm:	/proc/PID/comm
+ * @ino:	inode of the executable, 0 if unknown
+ * @dev_major:	its device
+ * @dev_minor:	its device
+ * @elf_ok:	the program headers below were read
+ * @elf_err:	why not, when !@elf_ok
+ * @pie:	ET_DYN (position independent), else ET_EXEC
+ * @segs:	PT_LOAD segments, file order
+ * @nr_segs:	their number
+ * @relro:	PT_GNU_RELRO, if @relro_size
+ * @relro_size:	its size
+ */
+struct pts_exe {
+	char path[4096];
+	char comm[32];
+	__u64 ino;
+	__u32 dev_major;
+	__u32 dev_minor;
+	bool elf_ok;
+	char elf_err[128];
+	bool pie;
+	struct pts_segment segs[PTS_MAX_SEGS];
+	size_t nr_segs;
+	__u64 relro;
+	__u64 relro_size;
+};
+
+/**
+ * struct pts_layout - the address space, regions bottom up covering
+ * [0, 2^64), built from a model and the executable
+ * @m:		the model (VMAs, entries, source, notes)
+ * @exe:	the executable
+ * @levels:	4 or 5
+ * @virt_bits:	47 or 56
+ * @user_end:	end of user space (TASK_SIZE)
+ * @hole_start:	first non-canonical address
+ * @kernel_start: first address of the kernel half
+ * @map_window:	1 << 47 (DEFAULT_MAP_WINDOW) with 5 levels, else 0
+ * @bias:	load bias of the executable (0 when unknown or ET_EXEC)
+ * @bias_known:	an exe VMA matched a segment
+ * @vsyscall:	the process has a [vsyscall] mapping
+ * @regions:	the boxes
+ * @nr_regions:	their number
+ */
+struct pts_layout {
+	const struct pts_model *m;
+	const struct pts_exe *exe;
+	unsigned int levels;
+	unsigned int virt_bits;
+	__u64 user_end;
+	__u64 hole_start;
+	__u64 kernel_start;
+	__u64 map_window;
+	__u64 bias;
+	bool bias_known;
+	bool vsyscall;
+	struct pts_region *regions;
+	size_t nr_regions;
+	size_t cap_regions;
+};
+
+const char *pts_region_type_name(int type);
+const char *pts_region_type_desc(int type);
+int pts_layout_build(struct pts_layout *l, const struct pts_model *m,
+		     const struct pts_exe *exe, bool vsyscall);
+void pts_layout_free(struct pts_layout *l);
+int pts_elf_read(const char *path, struct pts_exe *exe);
+
+/**
+ * struct pts_draw - options of the terminal picture
+ * @utf8:	box-drawing characters, else ASCII
+ * @bytes:	sizes in bytes
+ * @noheadings:	no title line
+ */
+struct pts_draw {
+	bool utf8;
+	bool bytes;
+	bool noheadings;
+};
+
+int pts_layout_text(const struct pts_layout *l, const struct pts_draw *d,
+		    FILE *out);
+int pts_layout_svg(const struct pts_layout *l, FILE *out);
+struct json_object *pts_layout_json(const struct pts_layout *l);
+
+/* ------------------------------------------------------------------ */
+/* flush.c                                                              */
+
+/**
+ * struct pts_flush_req - a TLB flush request
+ * @all:	every CPU ("all")
+ * @pid:	the process, when !@all
+ * @ranged:	only [@start, @end)
+ * @start:	first address
+ * @end:	end, exclusive
+ */
+struct pts_flush_req {
+	bool all;
+	__u32 pid;
+	bool ranged;
+	__u64 start;
+	__u64 end;
+};
+
+int pts_flush_format(char *buf, size_t len, const struct pts_flush_req *r);
+int pts_flush_check(const struct pts_flush_req *r, __u64 user_end);
 
 /* ------------------------------------------------------------------ */
 /* common.c: errors, commands, option parsing                           */
@@ -672,5 +865,7 @@ int do_vma(struct pts_ctx *ctx, int argc, char **argv);
 int do_pt(struct pts_ctx *ctx, int argc, char **argv);
 int do_vtop(struct pts_ctx *ctx, int argc, char **argv);
 int do_stats(struct pts_ctx *ctx, int argc, char **argv);
+int do_layout(struct pts_ctx *ctx, int argc, char **argv);
+int do_flush(struct pts_ctx *ctx, int argc, char **argv);
 
 #endif /* PTS_H */

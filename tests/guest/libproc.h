@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * libproc.h - the kernel's own views of a process, used as oracles:
+ * /proc/PID/maps, /proc/PID/pagemap, /proc/kpageflags, /proc/PID/stat.
+ *
+ * Every function returns 0 or a negative errno; none of them prints.
+ */
+#ifndef PTSCOPE_LIBPROC_H
+#define PTSCOPE_LIBPROC_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+#define PG_SIZE		((uint64_t)4096)
+#define PG_SHIFT	12
+
+/* /proc/PID/pagemap bits, Documentation/admin-guide/mm/pagemap.rst */
+#define PM_PFN_MASK	(((uint64_t)1 << 55) - 1)
+#define PM_SOFT_DIRTY	(1ULL << 55)
+#define PM_MMAP_EXCL	(1ULL << 56)
+#define PM_UFFD_WP	(1ULL << 57)
+#define PM_FILE		(1ULL << 61)
+#define PM_SWAP		(1ULL << 62)
+#define PM_PRESENT	(1ULL << 63)
+
+/* /proc/kpageflags bits, same document */
+#define KPF_ANON	12
+#define KPF_HUGE	17
+#define KPF_THP		22
+#define KPF_ZERO_PAGE	24
+#define KPF_KSM		21
+
+/** struct map_ent - one line of /proc/PID/maps */
+struct map_ent {
+	uint64_t start;
+	uint64_t end;
+	char perms[5];		/* "rw-p" */
+	uint64_t offset;
+	unsigned int dev_major;
+	unsigned int dev_minor;
+	uint64_t ino;
+	char name[4096];	/* path, [heap], ... or "" */
+};
+
+/**
+ * maps_read() - parse /proc/PID/maps.
+ * @pid: process
+ * @out: set to a malloc'ed array, free() it
+ * @nr: set to the number of entries
+ */
+int maps_read(pid_t pid, struct map_ent **out, size_t *nr);
+
+/** maps_equal() - true when two snapshots list the same VMAs */
+int maps_equal(const struct map_ent *a, size_t na,
+	       const struct map_ent *b, size_t nb);
+
+/** pagemap_open() - open /proc/PID/pagemap read-only */
+int pagemap_open(pid_t pid);
+
+/**
+ * pagemap_read() - read the pagemap entries of @npages pages from @va.
+ * @fd: from pagemap_open()
+ * @va: page-aligned virtual address
+ * @npages: number of pages
+ * @out: @npages entries
+ */
+int pagemap_read(int fd, uint64_t va, size_t npages, uint64_t *out);
+
+/** kpageflags_read() - flags of frame @pfn from /proc/kpageflags */
+int kpageflags_read(uint64_t pfn, uint64_t *flags);
+
+/** proc_state() - the state letter of /proc/PID/stat ('R', 'Z', ...) */
+int proc_state(pid_t pid, char *state);
+
+/** proc_is_kthread() - 1 if PID is a kernel thread (PF_KTHREAD), else 0 */
+int proc_is_kthread(pid_t pid);
+
+/** read_file_str() - read a small text file into @buf (NUL terminated) */
+int read_file_str(const char *path, char *buf, size_t size);
+
+/** write_file_str() - write @s to @path in one write() */
+int write_file_str(const char *path, const char *s);
+
+#endif /* PTSCOPE_LIBPROC_H */
