@@ -102,13 +102,65 @@ void pts_print_notes(struct pts_ctx *ctx, const struct pts_model *m)
 }
 
 /**
- * pts_print_version - the version line
- * @out: the stream
+ * pts_print_version - the version line, or {"version", "abi"} with -J
+ * @ctx: context: JSON or plain, and the stream
  */
-void pts_print_version(FILE *out)
+void pts_print_version(struct pts_ctx *ctx)
 {
-	fprintf(out, "ptscope %s (record ABI %d)\n", PTS_VERSION,
-		PTSCOPE_ABI_VERSION);
+	struct json_object *o;
+
+	if (!ctx->json) {
+		fprintf(ctx->out, "ptscope %s (record ABI %d)\n", PTS_VERSION,
+			PTSCOPE_ABI_VERSION);
+		return;
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "version",
+			       json_object_new_string(PTS_VERSION));
+	json_object_object_add(o, "abi",
+			       json_object_new_int(PTSCOPE_ABI_VERSION));
+	pts_json_print(ctx, o, ctx->out);
+}
+
+/**
+ * pts_help - print a help text, as {"help": TEXT} with -J
+ * @ctx: context
+ * @help: prints the text to @ctx->out
+ * @argc: for @help
+ * @argv: for @help
+ *
+ * Return: what @help returns, or -ENOMEM.
+ */
+int pts_help(struct pts_ctx *ctx, int (*help)(struct pts_ctx *ctx, int argc,
+					      char **argv),
+	     int argc, char **argv)
+{
+	struct json_object *o;
+	FILE *saved = ctx->out, *mem;
+	char *text = NULL;
+	size_t len = 0;
+	int err;
+
+	if (!ctx->json)
+		return help(ctx, argc, argv);
+	mem = open_memstream(&text, &len);
+	if (!mem)
+		return pts_error(ctx, errno, "help");
+	ctx->out = mem;
+	err = help(ctx, argc, argv);
+	ctx->out = saved;
+	if (fclose(mem)) {
+		free(text);
+		return pts_error(ctx, ENOMEM, "help");
+	}
+	if (!err) {
+		o = json_object_new_object();
+		json_object_object_add(o, "help",
+				       json_object_new_string_len(text, len));
+		err = pts_json_print(ctx, o, ctx->out);
+	}
+	free(text);
+	return err;
 }
 
 /**
@@ -212,11 +264,11 @@ static int parse(struct pts_ctx *ctx, int argc, char **argv,
 		else
 			err = pts_global_opt(ctx, c, optarg, argv);
 		if (err == PTS_OPT_HELP) {
-			err = help(ctx, argc, argv);
+			err = pts_help(ctx, help, argc, argv);
 			break;
 		}
 		if (err == PTS_OPT_VERSION) {
-			pts_print_version(ctx->out);
+			pts_print_version(ctx);
 			err = 0;
 			break;
 		}
@@ -304,7 +356,7 @@ int pts_cmd_select(struct pts_ctx *ctx, const struct pts_cmd *cmds,
 		return pts_usage_error(ctx, "missing command");
 	for (i = 0; cmds[i].name; i++) {
 		if (!strcmp(argv[0], cmds[i].name))
-			return cmds[i].func(ctx, argc, argv);
+			break;
 		if (pts_is_prefix(argv[0], cmds[i].name)) {
 			if (found)
 				return pts_usage_error(ctx,
@@ -313,7 +365,11 @@ int pts_cmd_select(struct pts_ctx *ctx, const struct pts_cmd *cmds,
 			found = &cmds[i];
 		}
 	}
+	if (cmds[i].name)
+		found = &cmds[i];
 	if (!found)
 		return pts_usage_error(ctx, "unknown command '%s'", argv[0]);
+	if (!strcmp(found->name, "help"))
+		return pts_help(ctx, found->func, argc, argv);
 	return found->func(ctx, argc, argv);
 }

@@ -180,7 +180,8 @@ static int dec_entry(struct pts_decoder *d, const void *p)
 	e->folio_order = r.folio_order;
 	e->swap_type = r.swap_type;
 	e->swap_offset = r.swap_offset;
-	if (r.flags & PTSCOPE_F_PRESENT)
+	/* a PROT_NONE entry still maps its frame (pte_present(), pagemap) */
+	if (r.flags & (PTSCOPE_F_PRESENT | PTSCOPE_F_PROTNONE))
 		e->kind = PTS_PRESENT;
 	else if (r.state & PTSCOPE_S_SWAP)
 		e->kind = PTS_SWAP;

@@ -17,14 +17,20 @@ static int do_help(struct pts_ctx *ctx, int argc, char **argv)
 	fprintf(ctx->out,
 		"Usage: ptscope [OPTIONS] OBJECT COMMAND [ARGS]\n"
 		"\n"
-		"  ptscope vma show PID            mappings and present pages by size\n"
-		"  ptscope pt show PID [--range START-END] [--all] [--flags LIST]\n"
-		"                      [--size 4k|2m|1g] [--state LIST]\n"
+		"  ptscope vma { show | list } PID\n"
+		"                                  mappings and present pages by size\n"
+		"  ptscope pt { show | dump } PID [--range START-END] [--all]\n"
+		"                      [--flags LIST] [--size 4k|2m|1g] [--state LIST]\n"
 		"                                  page-table entries, runs merged\n"
 		"  ptscope vtop PID ADDR [--explain]\n"
 		"                                  translate a virtual address\n"
 		"  ptscope stats PID               page-table pages and entries\n"
+		"  ptscope layout show PID [--svg FILE]\n"
+		"                                  picture of the address space\n"
+		"  ptscope flush PID [--range START-END]\n"
+		"  ptscope flush --all             flush TLB entries (ptscope.ko)\n"
 		"  ptscope OBJECT help             commands, options and columns\n"
+		"  ptscope help                    this help\n"
 		"\n"
 		"Options:\n"
 		"  -J, --json              JSON output (errors too, on stdout)\n"
@@ -47,7 +53,8 @@ static int do_help(struct pts_ctx *ctx, int argc, char **argv)
 		"makes the /proc source read pagemap as on kernels before 6.7.\n"
 		"\n"
 		"Exit status: 0 success, 1 runtime failure (e.g. no such process,\n"
-		"module stream incomplete), 2 usage error.\n",
+		"module stream incomplete), 2 usage error.  With -J errors are JSON\n"
+		"objects {\"error\", \"errno\"} on stdout, help is {\"help\"}.\n",
 		PTSCOPE_DEBUGFS_DIR);
 	return 0;
 }
@@ -57,6 +64,8 @@ static const struct pts_cmd objects[] = {
 	{ "pt",		do_pt },
 	{ "vtop",	do_vtop },
 	{ "stats",	do_stats },
+	{ "layout",	do_layout },
+	{ "flush",	do_flush },
 	{ "help",	do_help },
 	{ NULL,		NULL },
 };

@@ -30,8 +30,8 @@ static int do_help(struct pts_ctx *ctx, int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	fprintf(ctx->out,
-		"Usage: ptscope [OPTIONS] pt show PID [--range START-END] [--all]\n"
-		"                    [--flags LIST] [--size 4k|2m|1g] [--state LIST]\n"
+		"Usage: ptscope [OPTIONS] pt { show | dump } PID [--range START-END]\n"
+		"                    [--all] [--flags LIST] [--size 4k|2m|1g] [--state LIST]\n"
 		"       ptscope pt help\n"
 		"\n"
 		"Show the page-table entries of a process.  Runs of contiguous entries\n"

@@ -859,7 +859,10 @@ int pts_parse_args(struct pts_ctx *ctx, int argc, char **argv,
 					   char **argv));
 int pts_parse_global(struct pts_ctx *ctx, int argc, char **argv,
 		     int (*help)(struct pts_ctx *ctx, int argc, char **argv));
-void pts_print_version(FILE *out);
+void pts_print_version(struct pts_ctx *ctx);
+int pts_help(struct pts_ctx *ctx, int (*help)(struct pts_ctx *ctx, int argc,
+					      char **argv),
+	     int argc, char **argv);
 
 int do_vma(struct pts_ctx *ctx, int argc, char **argv);
 int do_pt(struct pts_ctx *ctx, int argc, char **argv);

@@ -495,7 +495,8 @@ static void vma_get(const void *priv, size_t row, int col, struct pts_val *v)
 		v->str = pts_vma_kind_name(vma->kind);
 		break;
 	case VC_OFFSET:
-		v->num = vma->pgoff << PTS_PAGE_SHIFT;
+		/* as /proc/PID/maps: no file, no offset (vm_pgoff is va >> 12) */
+		v->num = vma->ino ? vma->pgoff << PTS_PAGE_SHIFT : 0;
 		break;
 	case VC_DEV:
 		snprintf(dev, sizeof(dev), "%02x:%02x", vma->dev_major,

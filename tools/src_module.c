@@ -91,6 +91,49 @@ out_free:
 	return err;
 }
 
+/*
+ * The walk of one address, level by level: view=levels answers HEADER,
+ * one LEVEL record per level visited (top first), END.  A module without
+ * that view refuses the query with -EINVAL: then the model keeps what
+ * view=records gave (no upper levels).  Return: 0 or a reported error.
+ */
+static int module_levels(struct pts_ctx *ctx, const struct pts_query *q,
+			 struct pts_model *m)
+{
+	char line[PTSCOPE_QUERY_MAX + 1];
+	struct pts_model lm;
+	ssize_t n;
+	int fd, len, err;
+
+	len = snprintf(line, sizeof(line), "pid=%u addr=0x%llx view=levels\n",
+		       q->pid, (unsigned long long)q->addr);
+	fd = open(PTS_QUERY_FILE, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return pts_error(ctx, errno, "%s", PTS_QUERY_FILE);
+	n = write(fd, line, len);
+	if (n != len) {
+		err = n < 0 ? errno : EIO;
+		close(fd);
+		if (err == EINVAL) {
+			pts_model_note(m, "ptscope.ko has no view=levels: upper levels unknown");
+			return 0;
+		}
+		return pts_error(ctx, err, "pid %u: query '%.*s' refused",
+				 q->pid, len - 1, line);
+	}
+	pts_model_init(&lm);
+	err = read_stream(ctx, fd, PTS_QUERY_FILE, q->pid, &lm);
+	close(fd);
+	if (!err) {
+		memcpy(m->steps, lm.steps, sizeof(m->steps));
+		m->nr_steps = lm.nr_steps;
+		if (lm.nr_steps)
+			m->known |= PTS_K_XLATE;
+	}
+	pts_model_free(&lm);
+	return err;
+}
+
 /**
  * pts_module_gather - fill the model from ptscope.ko
  * @ctx: context, for errors
@@ -98,7 +141,8 @@ out_free:
  * @m: the model, initialised
  *
  * Errors are reported here.  A stream without its END record is partial
- * and an error (-EPROTO).
+ * and an error (-EPROTO).  With @q->levels the walk of @q->addr is added
+ * from view=levels when the module has it.
  *
  * Return: 0 or a negative errno.
  */
@@ -132,6 +176,8 @@ int pts_module_gather(struct pts_ctx *ctx, const struct pts_query *q,
 		goto out_close;
 	}
 	err = read_stream(ctx, fd, PTS_QUERY_FILE, q->pid, m);
+	if (!err && q->levels)
+		err = module_levels(ctx, q, m);
 out_close:
 	close(fd);
 	return err;

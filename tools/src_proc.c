@@ -207,6 +207,9 @@ static int read_vmas(struct proc_src *s)
 		else if (!strncmp(line, "VmFlags:", 8))
 			copy_words(v->flagstr, sizeof(v->flagstr), line + 8);
 	}
+	/* after smaps, whose KernelPageSize tells hugetlb mappings */
+	for (len = 0; len < m->nr_vmas; len++)
+		m->vmas[len].kind = pts_vma_kind_guess(&m->vmas[len]);
 	if (ferror(f) && !err)
 		err = pts_error(s->ctx, errno, "pid %u: reading /proc/%u/%s",
 				s->pid, s->pid, smaps ? "smaps" : "maps");

@@ -40,7 +40,7 @@ int do_stats(struct pts_ctx *ctx, int argc, char **argv)
 	int i, err;
 
 	if (argc > 1 && !strcmp(argv[1], "help"))
-		return do_help(ctx, argc, argv);
+		return pts_help(ctx, do_help, argc, argv);
 	i = pts_parse_args(ctx, argc, argv, NULL, NULL, NULL, do_help);
 	if (i <= 0)
 		return i;

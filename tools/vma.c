@@ -11,7 +11,7 @@ static int do_help(struct pts_ctx *ctx, int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	fprintf(ctx->out,
-		"Usage: ptscope [OPTIONS] vma show PID\n"
+		"Usage: ptscope [OPTIONS] vma { show | list } PID\n"
 		"       ptscope vma help\n"
 		"\n"
 		"Show the mappings (VMAs) of a process: range, permissions, VM flags,\n"

@@ -5,7 +5,8 @@
  * With ptscope.ko the one-page range holding the address is queried; the
  * leaf entry gives the frame, the level and the flags, and the per-level
  * indices are computed from the address bits (pgtable_levels from the
- * header).  Table addresses are shown when the stream has LEVEL records.
+ * header).  With --explain the module's view=levels adds the walk itself:
+ * each level's table, entry and flags (older modules: indices only).
  * With /proc, pagemap gives the frame; the level follows from the leaf
  * size (PAGEMAP_SCAN / smaps).
  */
@@ -32,8 +33,9 @@ static int do_help(struct pts_ctx *ctx, int argc, char **argv)
 		"\n"
 		"  --explain   the address bit fields per level (4-level: 47-39 PGD,\n"
 		"              38-30 PUD, 29-21 PMD, 20-12 PTE, 11-0 offset; 5-level\n"
-		"              adds 56-48), each level's index, entry and flags where\n"
-		"              known, the page offset and the physical address\n"
+		"              adds 56-48), each level's index, the page offset and\n"
+		"              the physical address; with ptscope.ko (view=levels)\n"
+		"              also each level's table address, entry and flags\n"
 		"\n");
 	pts_print_columns(ctx->out, pts_vtop_cols, pts_nr_vtop_cols,
 			  pts_vtop_defaults);
@@ -73,7 +75,7 @@ int do_vtop(struct pts_ctx *ctx, int argc, char **argv)
 	int i, err;
 
 	if (argc > 1 && !strcmp(argv[1], "help"))
-		return do_help(ctx, argc, argv);
+		return pts_help(ctx, do_help, argc, argv);
 	i = pts_parse_args(ctx, argc, argv, opts, vtop_opt, &explain,
 			   do_help);
 	if (i <= 0)
@@ -93,6 +95,8 @@ int do_vtop(struct pts_ctx *ctx, int argc, char **argv)
 	q.start = addr & ~(PTS_PAGE_SIZE - 1);
 	q.end = q.start + PTS_PAGE_SIZE;
 	q.xlate = true;
+	q.levels = explain;
+	q.addr = addr;
 
 	err = pts_columns_check(ctx, pts_vtop_cols, pts_nr_vtop_cols,
 				pts_vtop_defaults);
