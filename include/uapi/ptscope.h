@@ -47,6 +47,22 @@
  *   one PTSCOPE_REC_END (error 0 when complete, else the positive errno
  *   that cut the walk short, e.g. ESRCH when the target exited).
  * A reader that has not seen PTSCOPE_REC_END has a partial result.
+ *
+ * Conventions of the stream:
+ *  - An ENTRY covers its leaf's whole page: va is the start of the 4K, 2M
+ *    or 1G page even when the query range starts inside it, and pfn is the
+ *    first frame of that page (pa of an address A in it is
+ *    (pfn << 12) + (A - va)).
+ *  - PROT_NONE (and NUMA-hinting) entries are ENTRY records with
+ *    PTSCOPE_F_PROTNONE set, PTSCOPE_F_PRESENT clear and pfn filled in, as
+ *    /proc/PID/pagemap counts them present.
+ *  - Levels are named as mm/pagewalk.c sees them: with 4-level paging the
+ *    PGD level is folded at run time and the top table's entries are
+ *    reported at PTSCOPE_LVL_P4D (stats count 0 PGD tables).
+ *  - HOLE records of one level are merged across tables and chunks.
+ *  - VMA names longer than 63 bytes are truncated.
+ *  - vm_flags are the running kernel's VM_* bits; only VM_READ, VM_WRITE,
+ *    VM_EXEC, VM_SHARED and the VM_MAY* bits below 0x100 are stable.
  */
 #ifndef _UAPI_PTSCOPE_H
 #define _UAPI_PTSCOPE_H
@@ -54,7 +70,7 @@
 #include <linux/types.h>
 
 #define PTSCOPE_ABI_VERSION	1
-#define PTSCOPE_MAGIC		0x31455053434f5450ULL	/* "PTSCOPE1" LE */
+#define PTSCOPE_MAGIC		0x3145504f43535450ULL	/* "PTSCOPE1" in memory (LE) */
 #define PTSCOPE_REC_SIZE	128
 #define PTSCOPE_QUERY_MAX	256
 #define PTSCOPE_NAME_WORDS	8	/* VMA name: 64 bytes, NUL padded */
@@ -232,6 +248,66 @@ struct ptscope_rec_end {
  *   "pid=N start=A end=B"     a range of N (flushed as a superset)
  *   "all"                     every CPU
  * Reading the same descriptor returns one line describing what ran.
+ *
+ * Like "query", "flush" is root only (CAP_SYS_ADMIN checked at open) and
+ * keeps its state in the open file.  A request is one line of at most
+ * PTSCOPE_QUERY_MAX bytes in the query grammar above, or the word "all"
+ * alone; a bare number "N" means "pid=N".  A range needs both start= and
+ * end=; addr= and view= are refused.  The flush has run on every CPU it
+ * reports when write() returns.  Refused at write(), with nothing flushed:
+ *   -EINVAL      garbage, unknown, repeated or missing keys, pid <= 0, a
+ *                kernel thread or a task without an mm (zombie, exiting),
+ *                start without end, an empty or reversed range, an address
+ *                at or above the target's TASK_SIZE (non-canonical or
+ *                kernel), an oversized line
+ *   -ESRCH       no such pid in the writer's pid namespace
+ *   -EOPNOTSUPP  no flush method: the CPU lacks INVPCID and the kernel does
+ *                not export __flush_tlb_all() (restricted to KVM in 7.x)
+ *
+ * Nothing exported flushes one mm or one range of another process, so a
+ * request is never flushed precisely: each CPU of the scope flushes its
+ * whole TLB, global entries and every PCID (PTI's user PCIDs) included,
+ * in an IPI, with INVPCID (all contexts) where the CPU has it, else with
+ * __flush_tlb_all().  For "pid=N" the scope is the CPUs in N's mm_cpumask
+ * at that moment: without PCIDs a CPU that switched away from N lost N's
+ * entries, so cpus=0 is a valid answer for a process that runs nowhere.
+ * With PCIDs a CPU leaves the mask but may keep N's entries under N's
+ * PCID (the kernel flushes them lazily through a TLB generation count that
+ * modules cannot reach), so a pid request then flushes every CPU and says
+ * so (scope=all note=pcid-all-cpus).
+ *
+ * The answer: one newline-terminated line of blank-separated key=value
+ * words, in this order, at most PTSCOPE_FLUSH_LINE_MAX bytes:
+ *   req=all|mm|range    what was asked
+ *   scope=all|mm        what was flushed: every online CPU, or the CPUs in
+ *                       the mm's mm_cpumask (see above)
+ *   pid=N               req=mm and req=range only, as written
+ *   start=0xA end=0xB   req=range only, page-aligned [start, end)
+ *   method=M            PTSCOPE_FLUSH_METHOD_*: what ran on each CPU
+ *   cpus=N              CPUs on which it ran, counted in the IPI itself
+ *   precise=0|1         1 only when exactly the request was flushed
+ *                       (req=all); a pid or range request is always 0
+ *   note=W              PTSCOPE_FLUSH_NOTE_*
+ * Example: "req=range scope=mm pid=123 start=0x7f0000000000
+ * end=0x7f0000002000 method=invpcid-all-ipi cpus=2 precise=0
+ * note=superset-of-range".  A read before any successful write is -EINVAL.
+ *
+ * "flush_stats" (root only) holds totals since the module was loaded, one
+ * "key=value" per line, in this order: requests (flushes run), req_all,
+ * req_mm, req_range, scope_all, scope_mm, method_invpcid_all_ipi,
+ * method_tlb_all_ipi, cpus (sum of cpus=), errors (writes refused, every
+ * errno), errors_unsupported (of which -EOPNOTSUPP).
  */
+#define PTSCOPE_FLUSH_FILE		"flush"
+#define PTSCOPE_FLUSH_STATS_FILE	"flush_stats"
+#define PTSCOPE_FLUSH_LINE_MAX		256
+
+#define PTSCOPE_FLUSH_METHOD_INVPCID	"invpcid-all-ipi"
+#define PTSCOPE_FLUSH_METHOD_TLB_ALL	"tlb-all-ipi"	/* __flush_tlb_all() */
+
+#define PTSCOPE_FLUSH_NOTE_EXACT	"exact"			/* req=all */
+#define PTSCOPE_FLUSH_NOTE_MM		"superset-of-mm"	/* req=mm */
+#define PTSCOPE_FLUSH_NOTE_RANGE	"superset-of-range"	/* req=range */
+#define PTSCOPE_FLUSH_NOTE_PCID		"pcid-all-cpus"	/* pid, scope=all */
 
 #endif /* _UAPI_PTSCOPE_H */
