@@ -181,9 +181,17 @@ static bool ptscope_decode_page(struct ptscope_rec_entry *e,
 	}
 
 	if (level != PTSCOPE_LVL_PTE && !hugetlb) {
-		/* an anonymous VMA maps only anon THPs and the huge zero page */
+		/*
+		 * huge_zero_pfn is not exported (is_huge_zero_pmd() does not
+		 * link), so the huge zero page is recognised by elimination:
+		 * an anonymous VMA maps at PMD level only anon THPs and the
+		 * huge zero folio, which has neither anon nor mapping.  A
+		 * non-anon PMD leaf there with a mapping is not understood.
+		 */
 		if (vma_is_anonymous(vma) && !folio_test_anon(folio))
-			e->state |= PTSCOPE_S_HUGE_ZERO;
+			e->state |= READ_ONCE(folio->mapping) ?
+				    PTSCOPE_S_UNKNOWN_SPECIAL :
+				    PTSCOPE_S_HUGE_ZERO;
 		else
 			e->state |= PTSCOPE_S_THP;
 	} else if (level == PTSCOPE_LVL_PTE && folio_test_large(folio)) {

@@ -16,6 +16,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
+#include <linux/build_bug.h>
 #include <linux/capability.h>
 #include <linux/debugfs.h>
 #include <linux/fs.h>
@@ -75,6 +76,11 @@ static const char * const ptscope_flush_stat_names[PTSCOPE_FST_NR] = {
 };
 
 static atomic64_t ptscope_flush_stats[PTSCOPE_FST_NR];
+
+/* req_* totals are indexed by enum ptscope_flush_req */
+static_assert(PTSCOPE_FST_REQ_MM - PTSCOPE_FST_REQ_ALL == PTSCOPE_FLUSH_REQ_MM);
+static_assert(PTSCOPE_FST_REQ_RANGE - PTSCOPE_FST_REQ_ALL ==
+	      PTSCOPE_FLUSH_REQ_RANGE);
 
 static const char * const ptscope_flush_req_names[] = {
 	[PTSCOPE_FLUSH_REQ_ALL]		= "all",

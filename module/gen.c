@@ -58,6 +58,7 @@ enum ptscope_phase {
  * struct ptscope_gen - record generator state
  * @t:		the target (own mm reference)
  * @xlate:	stream of a translation instead of a range walk
+ * @levels:	the binary translation stream: no VMA record (view=levels)
  * @buf:	the window
  * @nbuf:	records in the window
  * @first:	stream index of @buf[0]
@@ -81,6 +82,7 @@ enum ptscope_phase {
 struct ptscope_gen {
 	struct ptscope_target t;
 	bool xlate;
+	bool levels;
 	union ptscope_rec *buf;
 	unsigned int nbuf;
 	u64 first;
@@ -194,7 +196,8 @@ static void ptscope_gen_reset(struct ptscope_gen *g)
 /**
  * ptscope_gen_create() - make a generator for a target
  * @t: the target; the generator takes its own mm reference
- * @view: PTSCOPE_VIEW_XLATE for a translation stream, else a range walk
+ * @view: PTSCOPE_VIEW_XLATE or PTSCOPE_VIEW_LEVELS for a translation
+ *	  stream, else a range walk
  *
  * Return: the generator, or NULL when out of memory.
  */
@@ -214,7 +217,8 @@ struct ptscope_gen *ptscope_gen_create(const struct ptscope_target *t,
 		goto err_free_buf;
 
 	ptscope_target_copy(&g->t, t);
-	g->xlate = view == PTSCOPE_VIEW_XLATE;
+	g->levels = view == PTSCOPE_VIEW_LEVELS;
+	g->xlate = view == PTSCOPE_VIEW_XLATE || g->levels;
 	ptscope_gen_reset(g);
 	return g;
 
@@ -556,7 +560,7 @@ static int ptscope_gen_xlate(struct ptscope_gen *g)
 		return -EINTR;
 	}
 	vma = find_vma(mm, addr);
-	if (vma && vma->vm_start <= addr)
+	if (!g->levels && vma && vma->vm_start <= addr)
 		ptscope_decode_vma(&ptscope_gen_push(g)->vma, vma, 0,
 				   g->scratch, PATH_MAX);
 	n = ptscope_walk_xlate(mm, addr, steps);

@@ -261,7 +261,8 @@ static ssize_t ptscope_query_read(struct file *file, char __user *ubuf,
 		return -EINTR;
 	if (!pf->gen)
 		ret = -EINVAL;
-	else if (pf->view == PTSCOPE_VIEW_RECORDS)
+	else if (pf->view == PTSCOPE_VIEW_RECORDS ||
+		 pf->view == PTSCOPE_VIEW_LEVELS)
 		ret = ptscope_read_records(pf, ubuf, count, ppos);
 	else
 		ret = ptscope_read_text(pf, ubuf, count, ppos);

@@ -23,6 +23,7 @@ static const char * const ptscope_view_names[PTSCOPE_NR_VIEWS] = {
 	[PTSCOPE_VIEW_PTES]	= "ptes",
 	[PTSCOPE_VIEW_XLATE]	= "xlate",
 	[PTSCOPE_VIEW_STATS]	= "stats",
+	[PTSCOPE_VIEW_LEVELS]	= "levels",
 };
 
 static const char * const ptscope_key_names[PTSCOPE_NR_KEYS] = {

@@ -18,6 +18,7 @@ enum ptscope_view {
 	PTSCOPE_VIEW_PTES,
 	PTSCOPE_VIEW_XLATE,
 	PTSCOPE_VIEW_STATS,
+	PTSCOPE_VIEW_LEVELS,
 	PTSCOPE_NR_VIEWS,
 };
 
@@ -52,7 +53,7 @@ struct ptscope_query {
  * struct ptscope_range - the query's addresses checked against a target
  * @start:	first address walked, rounded down to a page
  * @end:	end of the walk (exclusive), rounded up to a page
- * @addr:	address for view=xlate
+ * @addr:	address for view=xlate and view=levels
  */
 struct ptscope_range {
 	unsigned long start;

@@ -67,7 +67,14 @@ static const struct ptscope_vm_flag ptscope_vm_flags[] = {
 				 PTSCOPE_S_MIGRATION_R |		\
 				 PTSCOPE_S_MIGRATION_W |		\
 				 PTSCOPE_S_DEV_PRIVATE | PTSCOPE_S_DEV_EXCL | \
-				 PTSCOPE_S_PTE_MARKER)
+				 PTSCOPE_S_PTE_MARKER | PTSCOPE_S_ANON |	\
+				 PTSCOPE_S_FILE | PTSCOPE_S_SHMEM |	\
+				 PTSCOPE_S_KSM | PTSCOPE_S_ZERO |	\
+				 PTSCOPE_S_HUGE_ZERO | PTSCOPE_S_THP |	\
+				 PTSCOPE_S_LARGE_FOLIO |		\
+				 PTSCOPE_S_HUGETLB | PTSCOPE_S_ANON_EXCL | \
+				 PTSCOPE_S_COW | PTSCOPE_S_NO_PAGE |	\
+				 PTSCOPE_S_UNKNOWN_SPECIAL)
 
 static __printf(2, 3) void tb_printf(struct ptscope_tbuf *tb,
 				     const char *fmt, ...)
@@ -113,6 +120,101 @@ static void tb_size(struct ptscope_tbuf *tb, const char *fmt, u64 bytes)
 	tb_printf(tb, fmt, num);
 }
 
+/*
+ * Short page-state tags of the ptes and pt views, in this order.  lfN and
+ * swap:T:OFF / mig-r:PFN carry the folio order and the entry's payload.
+ */
+static const struct ptscope_bit_name {
+	u64 bit;
+	const char *name;
+} ptscope_tags[] = {
+	{ PTSCOPE_S_ANON,		"anon" },
+	{ PTSCOPE_S_FILE,		"file" },
+	{ PTSCOPE_S_SHMEM,		"shmem" },
+	{ PTSCOPE_S_KSM,		"ksm" },
+	{ PTSCOPE_S_ZERO,		"zero" },
+	{ PTSCOPE_S_HUGE_ZERO,		"hzero" },
+	{ PTSCOPE_S_THP,		"thp" },
+	{ PTSCOPE_S_LARGE_FOLIO,	"lf" },
+	{ PTSCOPE_S_HUGETLB,		"hugetlb" },
+	{ PTSCOPE_S_ANON_EXCL,		"excl" },
+	{ PTSCOPE_S_COW,		"cow" },
+	{ PTSCOPE_S_PAGE_DIRTY,		"pgdirty" },
+	{ PTSCOPE_S_NO_PAGE,		"nopage" },
+	{ PTSCOPE_S_UNKNOWN_SPECIAL,	"special" },
+	{ PTSCOPE_S_SWAP,		"swap" },
+	{ PTSCOPE_S_MIGRATION_R,	"mig-r" },
+	{ PTSCOPE_S_MIGRATION_W,	"mig-w" },
+	{ PTSCOPE_S_DEV_PRIVATE,	"devpriv" },
+	{ PTSCOPE_S_DEV_EXCL,		"devexcl" },
+	{ PTSCOPE_S_PTE_MARKER,		"marker" },
+};
+
+#define PTSCOPE_S_HAS_SWP	(PTSCOPE_S_SWAP | PTSCOPE_S_MIGRATION_R | \
+				 PTSCOPE_S_MIGRATION_W | \
+				 PTSCOPE_S_DEV_PRIVATE | PTSCOPE_S_DEV_EXCL)
+
+/*
+ * @e gives the payload (folio order, swap type and offset); without it
+ * (merged pt runs) only the names are printed.
+ */
+static void tb_tags(struct ptscope_tbuf *tb, u64 state, u64 flags,
+		    const struct ptscope_rec_entry *e)
+{
+	bool first = true;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ptscope_tags); i++) {
+		u64 bit = ptscope_tags[i].bit;
+
+		if (!(state & bit))
+			continue;
+		tb_printf(tb, "%s%s", first ? "" : " ", ptscope_tags[i].name);
+		first = false;
+		if (!e)
+			continue;
+		if (bit == PTSCOPE_S_LARGE_FOLIO)
+			tb_printf(tb, "%u", e->folio_order);
+		else if (bit & PTSCOPE_S_HAS_SWP)
+			tb_printf(tb, ":%u:0x%llx", e->swap_type,
+				  e->swap_offset);
+	}
+	if (flags & PTSCOPE_F_PROTNONE) {
+		tb_printf(tb, "%sprotnone", first ? "" : " ");
+		first = false;
+	}
+	if ((state & PTSCOPE_S_NONPRESENT) && !(state & (PTSCOPE_S_HAS_SWP |
+							 PTSCOPE_S_PTE_MARKER)))
+		tb_printf(tb, "%snonpresent", first ? "" : " ");
+	else if (first)
+		tb_printf(tb, "-");
+}
+
+/*
+ * Pages of a present leaf by smaps class.  As smaps, the zero pages, pages
+ * without a struct page and hugetlb pages (its Shared_/Private_Hugetlb)
+ * are left out; dirty is the entry's or the folio's dirty bit.
+ */
+static void ptscope_share_account(u64 share[PTSCOPE_NR_SHARE],
+				  const struct ptscope_rec_entry *e)
+{
+	u64 skip = PTSCOPE_S_NONPRESENT | PTSCOPE_S_ZERO |
+		   PTSCOPE_S_HUGE_ZERO | PTSCOPE_S_NO_PAGE |
+		   PTSCOPE_S_UNKNOWN_SPECIAL | PTSCOPE_S_HUGETLB;
+	bool dirty;
+
+	if (e->type != PTSCOPE_REC_ENTRY || (e->state & skip) || !e->refcount)
+		return;
+	dirty = (e->flags & PTSCOPE_F_DIRTY) ||
+		(e->state & PTSCOPE_S_PAGE_DIRTY);
+	if (e->mapcount > 1)
+		share[dirty ? PTSCOPE_SHARED_DIRTY : PTSCOPE_SHARED_CLEAN] +=
+			e->size >> PAGE_SHIFT;
+	else
+		share[dirty ? PTSCOPE_PRIVATE_DIRTY : PTSCOPE_PRIVATE_CLEAN] +=
+			e->size >> PAGE_SHIFT;
+}
+
 static const char *ptscope_level_name(u32 level)
 {
 	return level < PTSCOPE_NR_LEVELS ? ptscope_level_names[level] : "?";
@@ -151,6 +253,24 @@ static void ptscope_render_error(const struct ptscope_rec_end *end,
 
 /* vmas */
 
+/*
+ * THP advice of a VMA.  The system setting (transparent_hugepage_flags)
+ * is not exported to modules, so only the VMA's own flags are shown:
+ * "hugepage" (MADV_HUGEPAGE), "nohugepage" (MADV_NOHUGEPAGE or
+ * prctl(PR_SET_THP_DISABLE)), "hugetlb", else "default" (whatever
+ * /sys/kernel/mm/transparent_hugepage/enabled says).
+ */
+static const char *ptscope_thp_advice(u64 vm_flags)
+{
+	if (vm_flags & VM_HUGETLB)
+		return "hugetlb";
+	if (vm_flags & VM_NOHUGEPAGE)
+		return "nohugepage";
+	if (vm_flags & VM_HUGEPAGE)
+		return "hugepage";
+	return "default";
+}
+
 static void ptscope_vmas_flush(struct ptscope_render *r,
 			       struct ptscope_tbuf *out)
 {
@@ -164,15 +284,21 @@ static void ptscope_vmas_flush(struct ptscope_render *r,
 		return;
 	r->have_vma = false;
 
-	tb_printf(out, "%016llx-%016llx %c%c%c%c %08llx %02x:%02x %-8llu %-7s %6llu %5llu %5llu ",
+	tb_printf(out, "%016llx-%016llx %c%c%c%c %08llx %02x:%02x %-8llu %-7s ",
 		  v->start, v->end, f & VM_READ ? 'r' : '-',
 		  f & VM_WRITE ? 'w' : '-', f & VM_EXEC ? 'x' : '-',
 		  f & VM_MAYSHARE ? 's' : 'p',
 		  v->ino ? v->pgoff << PAGE_SHIFT : 0,
 		  v->dev_major, v->dev_minor, v->ino,
 		  v->kind < ARRAY_SIZE(ptscope_kind_names) ?
-		  ptscope_kind_names[v->kind] : "?",
-		  r->pages[2], r->pages[1], r->pages[0]);
+		  ptscope_kind_names[v->kind] : "?");
+	tb_printf(out, "%6llu %5llu %5llu %-10s %6llu %6llu ",
+		  r->pages[2], r->pages[1], r->pages[0],
+		  ptscope_thp_advice(f), r->thp_pages, r->lf_pages);
+	tb_printf(out, "%6llu %6llu %6llu %6llu ",
+		  r->share[PTSCOPE_SHARED_CLEAN], r->share[PTSCOPE_SHARED_DIRTY],
+		  r->share[PTSCOPE_PRIVATE_CLEAN],
+		  r->share[PTSCOPE_PRIVATE_DIRTY]);
 	for (i = 0; i < ARRAY_SIZE(ptscope_vm_flags); i++) {
 		if (!ptscope_vm_flags[i].flag || !(f & ptscope_vm_flags[i].flag))
 			continue;
@@ -192,18 +318,34 @@ static void ptscope_render_vmas(struct ptscope_render *r,
 
 	switch (rec->type) {
 	case PTSCOPE_REC_HEADER:
-		tb_printf(out, "# START-END PERMS OFFSET DEV INODE KIND 4K 2M 1G VMFLAGS NAME\n");
+		tb_printf(out, "# START-END PERMS OFFSET DEV INODE KIND 4K 2M 1G ");
+		tb_printf(out, "THP-ADVICE THP LF ");
+		tb_printf(out, "SHCLEAN SHDIRTY PVCLEAN PVDIRTY VMFLAGS NAME\n");
+		tb_printf(out, "# 4K 2M 1G: present leaves per level\n");
+		tb_printf(out, "# THP, LF: 4K pages in PMD-mapped THPs, ");
+		tb_printf(out, "PTE-mapped large folios\n");
+		tb_printf(out, "# SH*, PV*: 4K pages as smaps Shared_/Private_ ");
+		tb_printf(out, "(shared: mapcount > 1)\n");
 		break;
 	case PTSCOPE_REC_VMA:
 		ptscope_vmas_flush(r, out);
 		r->vma = rec->vma;
 		r->have_vma = true;
 		memset(r->pages, 0, sizeof(r->pages));
+		memset(r->share, 0, sizeof(r->share));
+		r->thp_pages = 0;
+		r->lf_pages = 0;
 		break;
 	case PTSCOPE_REC_ENTRY:
 		i = ptscope_leaf_index(rec->ent.level);
-		if (i >= 0 && !(rec->ent.state & PTSCOPE_S_NONPRESENT))
-			r->pages[i]++;
+		if (i < 0 || (rec->ent.state & PTSCOPE_S_NONPRESENT))
+			break;
+		r->pages[i]++;
+		if (rec->ent.state & PTSCOPE_S_THP)
+			r->thp_pages += rec->ent.size >> PAGE_SHIFT;
+		if (rec->ent.state & PTSCOPE_S_LARGE_FOLIO)
+			r->lf_pages++;
+		ptscope_share_account(r->share, &rec->ent);
 		break;
 	case PTSCOPE_REC_END:
 		ptscope_vmas_flush(r, out);
@@ -216,18 +358,10 @@ static void ptscope_render_vmas(struct ptscope_render *r,
 
 static void ptscope_pt_attrs(u64 flags, u64 kind, struct ptscope_tbuf *out)
 {
-	if (kind & PTSCOPE_S_SWAP)
-		tb_printf(out, "swap");
-	else if (kind & (PTSCOPE_S_MIGRATION_R | PTSCOPE_S_MIGRATION_W))
-		tb_printf(out, "migration");
-	else if (kind & (PTSCOPE_S_DEV_PRIVATE | PTSCOPE_S_DEV_EXCL))
-		tb_printf(out, "device");
-	else if (kind & PTSCOPE_S_PTE_MARKER)
-		tb_printf(out, "marker");
-	else if (kind & PTSCOPE_S_NONPRESENT)
-		tb_printf(out, "not-present");
-	if (kind)
+	if (kind & PTSCOPE_S_NONPRESENT) {
+		tb_tags(out, kind, 0, NULL);
 		return;
+	}
 
 	tb_printf(out, "%-3s %-2s %-3s %-3s %-3s %-3s %-3s %-2s",
 		  flags & PTSCOPE_F_USER ? "USR" : "",
@@ -238,10 +372,11 @@ static void ptscope_pt_attrs(u64 flags, u64 kind, struct ptscope_tbuf *out)
 		  flags & PTSCOPE_F_GLOBAL ? "GLB" : "",
 		  flags & PTSCOPE_F_PAT ? "PAT" : "",
 		  flags & PTSCOPE_F_NX ? "NX" : "x");
-	if (flags & PTSCOPE_F_PROTNONE)
-		tb_printf(out, " prot_none");
-	else if ((flags & PTSCOPE_F_RW) && !(flags & PTSCOPE_F_NX))
+	if (!(flags & PTSCOPE_F_PROTNONE) &&
+	    (flags & PTSCOPE_F_RW) && !(flags & PTSCOPE_F_NX))
 		tb_printf(out, " W+X");
+	tb_printf(out, "  ");
+	tb_tags(out, kind, flags, NULL);
 }
 
 static void ptscope_pt_flush(struct ptscope_render *r,
@@ -292,7 +427,7 @@ static void ptscope_render_pt(struct ptscope_render *r,
 {
 	switch (rec->type) {
 	case PTSCOPE_REC_HEADER:
-		tb_printf(out, "# START-END SIZE COUNTxPAGE LEVEL ATTRIBUTES\n");
+		tb_printf(out, "# START-END SIZE COUNTxPAGE LEVEL ATTRIBUTES  STATE\n");
 		break;
 	case PTSCOPE_REC_VMA:
 		ptscope_pt_flush(r, out);
@@ -317,7 +452,8 @@ static void ptscope_render_ptes(struct ptscope_render *r,
 
 	switch (rec->type) {
 	case PTSCOPE_REC_HEADER:
-		tb_printf(out, "# VA LEVEL RAW PFN FLAGS | STATE\n");
+		tb_printf(out, "# VA LEVEL RAW PFN FLAGS | STATE ");
+		tb_printf(out, "[map=MAPCOUNT ref=REFCOUNT order=ORDER]\n");
 		break;
 	case PTSCOPE_REC_ENTRY:
 		tb_printf(out, "0x%016llx %s 0x%016llx 0x%09llx ", e->va,
@@ -325,14 +461,10 @@ static void ptscope_render_ptes(struct ptscope_render *r,
 		tb_names(out, e->flags, ptscope_flag_names,
 			 ARRAY_SIZE(ptscope_flag_names), ' ');
 		tb_printf(out, " | ");
-		tb_names(out, e->state, ptscope_state_names,
-			 ARRAY_SIZE(ptscope_state_names), ' ');
-		if (e->state & PTSCOPE_S_NONPRESENT)
-			tb_printf(out, " swp=%u:0x%llx", e->swap_type,
-				  e->swap_offset);
-		else if (e->refcount)
-			tb_printf(out, " order=%u map=%u ref=%u",
-				  e->folio_order, e->mapcount, e->refcount);
+		tb_tags(out, e->state, e->flags, e);
+		if (e->refcount)
+			tb_printf(out, " map=%u ref=%u order=%u", e->mapcount,
+				  e->refcount, e->folio_order);
 		if (e->pkey)
 			tb_printf(out, " pkey=%u", e->pkey);
 		tb_printf(out, "\n");
@@ -444,6 +576,7 @@ static void ptscope_stats_entry(struct ptscope_render *r,
 	}
 	if (i < 0)
 		return;
+	ptscope_share_account(r->share, e);
 	if (e->state & PTSCOPE_S_NONPRESENT)
 		r->nonpresent[i]++;
 	else
@@ -484,6 +617,13 @@ static void ptscope_stats_print(struct ptscope_render *r,
 		  r->holes[PTSCOPE_LVL_PTE]);
 	tb_printf(out, "  hole records above pud: pgd %llu, p4d %llu\n\n",
 		  r->holes[PTSCOPE_LVL_PGD], r->holes[PTSCOPE_LVL_P4D]);
+
+	tb_printf(out, "pages by sharing (as smaps; shared: mapcount > 1)\n");
+	tb_printf(out, "  %-14s %9llu\n  %-14s %9llu\n  %-14s %9llu\n  %-14s %9llu\n\n",
+		  "shared_clean", r->share[PTSCOPE_SHARED_CLEAN],
+		  "shared_dirty", r->share[PTSCOPE_SHARED_DIRTY],
+		  "private_clean", r->share[PTSCOPE_PRIVATE_CLEAN],
+		  "private_dirty", r->share[PTSCOPE_PRIVATE_DIRTY]);
 
 	tb_printf(out, "by state\n");
 	for (i = 0; i < PTSCOPE_NR_STATE_BITS; i++) {

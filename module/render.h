@@ -30,6 +30,15 @@ struct ptscope_tbuf {
 #define PTSCOPE_LEAF_LEVELS	3
 #define PTSCOPE_NR_STATE_BITS	21
 
+/* smaps-style sharing classes: shared means mapcount > 1 */
+enum ptscope_share {
+	PTSCOPE_SHARED_CLEAN,
+	PTSCOPE_SHARED_DIRTY,
+	PTSCOPE_PRIVATE_CLEAN,
+	PTSCOPE_PRIVATE_DIRTY,
+	PTSCOPE_NR_SHARE,
+};
+
 /**
  * struct ptscope_render - renderer state across records
  * @view:	PTSCOPE_VIEW_* being rendered
@@ -37,6 +46,10 @@ struct ptscope_tbuf {
  * @have_vma:	@vma holds the current VMA
  * @vma:	current VMA
  * @pages:	vmas: present pages of @vma per leaf level
+ * @thp_pages:	vmas: 4K pages of @vma mapped by PMD/PUD THP leaves
+ * @lf_pages:	vmas: 4K pages of @vma PTE-mapped from large folios
+ * @share:	vmas and stats: 4K pages by enum ptscope_share, as smaps'
+ *		Shared_/Private_ Clean/Dirty (of @vma, or of the whole walk)
  * @have_run:	pt: @run_* hold a run
  * @run_start:	pt: first address of the run
  * @run_end:	pt: end of the run
@@ -61,6 +74,9 @@ struct ptscope_render {
 	bool have_vma;
 	struct ptscope_rec_vma vma;
 	u64 pages[PTSCOPE_LEAF_LEVELS];
+	u64 thp_pages;
+	u64 lf_pages;
+	u64 share[PTSCOPE_NR_SHARE];
 	bool have_run;
 	u64 run_start;
 	u64 run_end;

@@ -28,8 +28,8 @@
  *   pid=N        target process (required, N > 0)
  *   start=ADDR   first virtual address (default 0)
  *   end=ADDR     end of range, exclusive (default: end of user space)
- *   addr=ADDR    address for view=xlate (default: start)
- *   view=NAME    records | vmas | pt | ptes | xlate | stats
+ *   addr=ADDR    address for view=xlate and view=levels (default: start)
+ *   view=NAME    records | vmas | pt | ptes | xlate | stats | levels
  *                (default: records; only meaningful for "query")
  *
  * A bare number "N" is accepted as "pid=N".  Unknown keys, repeated keys,
@@ -47,6 +47,14 @@
  *   one PTSCOPE_REC_END (error 0 when complete, else the positive errno
  *   that cut the walk short, e.g. ESRCH when the target exited).
  * A reader that has not seen PTSCOPE_REC_END has a partial result.
+ *
+ * Binary stream (view=levels), the translation of addr= that the xlate
+ * text view shows, with the same read() rules:
+ *   one PTSCOPE_REC_HEADER,
+ *   one PTSCOPE_REC_LEVEL per level visited, top level first (P4D with
+ *   4-level paging), down to the leaf or the first none, non-present or
+ *   bad entry,
+ *   one PTSCOPE_REC_END.
  *
  * Conventions of the stream:
  *  - An ENTRY covers its leaf's whole page: va is the start of the 4K, 2M
@@ -122,7 +130,7 @@ enum ptscope_level {
 #define PTSCOPE_S_SHMEM		(1ULL << 2)
 #define PTSCOPE_S_KSM		(1ULL << 3)
 #define PTSCOPE_S_ZERO		(1ULL << 4)	/* the shared zero page */
-#define PTSCOPE_S_HUGE_ZERO	(1ULL << 5)
+#define PTSCOPE_S_HUGE_ZERO	(1ULL << 5)	/* see below */
 #define PTSCOPE_S_THP		(1ULL << 6)	/* PMD/PUD-mapped THP */
 #define PTSCOPE_S_LARGE_FOLIO	(1ULL << 7)	/* PTE-mapped part of a large folio */
 #define PTSCOPE_S_HUGETLB	(1ULL << 8)
@@ -138,6 +146,15 @@ enum ptscope_level {
 #define PTSCOPE_S_UNKNOWN_SPECIAL (1ULL << 18)
 #define PTSCOPE_S_PAGE_DIRTY	(1ULL << 19)	/* folio dirty flag */
 #define PTSCOPE_S_NONPRESENT	(1ULL << 20)	/* entry not present (any kind) */
+
+/*
+ * PTSCOPE_S_HUGE_ZERO is found by elimination, huge_zero_pfn not being
+ * exported: a PMD leaf of an anonymous VMA on a folio that is neither anon
+ * nor has a mapping.  Such a leaf with a mapping is
+ * PTSCOPE_S_UNKNOWN_SPECIAL.  PTSCOPE_S_COW: private writable VMA, entry
+ * read-only, and a write fault would copy (the page is not anon-exclusive
+ * and is referenced elsewhere, or is the zero page or a KSM page).
+ */
 
 /* Header features (struct ptscope_rec_header.features) */
 #define PTSCOPE_FEAT_LA57	(1ULL << 0)	/* 5-level paging active */
