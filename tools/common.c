@@ -164,6 +164,45 @@ int pts_help(struct pts_ctx *ctx, int (*help)(struct pts_ctx *ctx, int argc,
 }
 
 /**
+ * pts_show_pid - "COMMAND [OPTIONS] PID": gather the whole process and
+ * render one table of it
+ * @ctx: context
+ * @argc: arguments
+ * @argv: arguments, argv[0] the command
+ * @v: the command: name, help, columns and renderer
+ *
+ * Return: 0 or a negative error.
+ */
+int pts_show_pid(struct pts_ctx *ctx, int argc, char **argv,
+		 const struct pts_pid_view *v)
+{
+	struct pts_query q = { 0 };
+	struct pts_model m;
+	int i, err;
+
+	i = pts_parse_args(ctx, argc, argv, NULL, NULL, NULL, v->help);
+	if (i <= 0)
+		return i;
+	if (argc - i != 1)
+		return pts_usage_error(ctx, "%s: expected PID", v->name);
+	if (pts_parse_pid(argv[i], &q.pid))
+		return pts_usage_error(ctx, "invalid pid '%s'", argv[i]);
+
+	err = pts_columns_check(ctx, v->cols, v->nr_cols, v->defaults);
+	if (err)
+		return err;
+
+	pts_model_init(&m);
+	err = pts_gather(ctx, &q, &m);
+	if (!err) {
+		pts_print_notes(ctx, &m);
+		err = v->render(ctx, &m, ctx->out);
+	}
+	pts_model_free(&m);
+	return err;
+}
+
+/**
  * pts_global_opt - apply one global option
  * @ctx: context
  * @c: the option character from getopt_long()

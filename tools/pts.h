@@ -864,6 +864,28 @@ int pts_help(struct pts_ctx *ctx, int (*help)(struct pts_ctx *ctx, int argc,
 					      char **argv),
 	     int argc, char **argv);
 
+/**
+ * struct pts_pid_view - a command that shows one table of a whole process
+ * @name:	the command, for "NAME: expected PID"
+ * @help:	prints its help, for -h
+ * @cols:	its columns, checked against -o before gathering
+ * @nr_cols:	number of @cols
+ * @defaults:	default columns
+ * @render:	prints the gathered model to its stream
+ */
+struct pts_pid_view {
+	const char *name;
+	int (*help)(struct pts_ctx *ctx, int argc, char **argv);
+	const struct pts_col *cols;
+	size_t nr_cols;
+	const char *defaults;
+	int (*render)(struct pts_ctx *ctx, const struct pts_model *m,
+		      FILE *out);
+};
+
+int pts_show_pid(struct pts_ctx *ctx, int argc, char **argv,
+		 const struct pts_pid_view *v);
+
 int do_vma(struct pts_ctx *ctx, int argc, char **argv);
 int do_pt(struct pts_ctx *ctx, int argc, char **argv);
 int do_vtop(struct pts_ctx *ctx, int argc, char **argv);

@@ -35,31 +35,12 @@ static int do_help(struct pts_ctx *ctx, int argc, char **argv)
  */
 int do_stats(struct pts_ctx *ctx, int argc, char **argv)
 {
-	struct pts_query q = { 0 };
-	struct pts_model m;
-	int i, err;
+	const struct pts_pid_view v = {
+		"stats", do_help, pts_stats_cols, pts_nr_stats_cols,
+		pts_stats_defaults, pts_render_stats,
+	};
 
 	if (argc > 1 && !strcmp(argv[1], "help"))
 		return pts_help(ctx, do_help, argc, argv);
-	i = pts_parse_args(ctx, argc, argv, NULL, NULL, NULL, do_help);
-	if (i <= 0)
-		return i;
-	if (argc - i != 1)
-		return pts_usage_error(ctx, "stats: expected PID");
-	if (pts_parse_pid(argv[i], &q.pid))
-		return pts_usage_error(ctx, "invalid pid '%s'", argv[i]);
-
-	err = pts_columns_check(ctx, pts_stats_cols, pts_nr_stats_cols,
-				pts_stats_defaults);
-	if (err)
-		return err;
-
-	pts_model_init(&m);
-	err = pts_gather(ctx, &q, &m);
-	if (!err) {
-		pts_print_notes(ctx, &m);
-		err = pts_render_stats(ctx, &m, ctx->out);
-	}
-	pts_model_free(&m);
-	return err;
+	return pts_show_pid(ctx, argc, argv, &v);
 }

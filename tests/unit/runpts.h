@@ -2,7 +2,7 @@
 /*
  * Run the ptscope binary (../../tools/ptscope next to the test, or
  * $PTSCOPE) and capture its standard output, standard error and exit
- * status.
+ * status; with a replay file, as PTSCOPE_REPLAY, for the module source.
  */
 #ifndef PTS_TEST_RUNPTS_H
 #define PTS_TEST_RUNPTS_H
@@ -28,8 +28,11 @@ static inline void pts_drain(int fd, char *buf, size_t len)
 		r = read(fd, junk, sizeof(junk));
 }
 
-/* run ptscope with the NULL-terminated arguments, return its exit status */
-static inline int run_ptsv(char **args)
+/*
+ * run ptscope with the NULL-terminated arguments, PTSCOPE_REPLAY set to
+ * @replay (unset when NULL); return its exit status
+ */
+static inline int run_ptsv_replay(const char *replay, char **args)
 {
 	const char *bin = test_path("PTSCOPE", "../../tools/ptscope");
 	char *argv[40];
@@ -51,7 +54,10 @@ static inline int run_ptsv(char **args)
 		dup2(e[1], 2);
 		close(o[0]);
 		close(e[0]);
-		unsetenv("PTSCOPE_REPLAY");
+		if (replay)
+			setenv("PTSCOPE_REPLAY", replay, 1);
+		else
+			unsetenv("PTSCOPE_REPLAY");
 		execv(bin, argv);
 		_exit(127);
 	}
@@ -66,7 +72,14 @@ static inline int run_ptsv(char **args)
 	return WEXITSTATUS(status);
 }
 
-static inline int run_pts(const char *first, ...)
+/* run ptscope with the NULL-terminated arguments, return its exit status */
+static inline int run_ptsv(char **args)
+{
+	return run_ptsv_replay(NULL, args);
+}
+
+/* run_pts() with PTSCOPE_REPLAY set to @replay (unset when NULL) */
+static inline int run_pts_replay(const char *replay, const char *first, ...)
 {
 	char *args[40];
 	int n = 0;
@@ -78,7 +91,10 @@ static inline int run_pts(const char *first, ...)
 		n++;
 	va_end(ap);
 	args[first ? n : 0] = NULL;
-	return run_ptsv(args);
+	return run_ptsv_replay(replay, args);
 }
+
+/* run ptscope with the arguments up to a NULL, return its exit status */
+#define run_pts(...)	run_pts_replay(NULL, __VA_ARGS__)
 
 #endif /* PTS_TEST_RUNPTS_H */

@@ -21,126 +21,72 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "recs.h"
+#include "runpts.h"
 
 #define NO_PID	"2147483600"
-
-static char out[1 << 16], err[1 << 14];
-
-static void drain(int fd, char *buf, size_t len)
-{
-	size_t n = 0;
-	ssize_t r;
-
-	while (n < len - 1 && (r = read(fd, buf + n, len - 1 - n)) > 0)
-		n += r;
-	buf[n] = '\0';
-}
-
-/* run ptscope with @args (NULL-terminated), return its exit status */
-static int run_pts(const char *replay, ...)
-{
-	const char *bin = test_path("PTSCOPE", "../../tools/ptscope");
-	char *argv[32];
-	int o[2], e[2], status, argc = 1;
-	va_list ap;
-	pid_t pid;
-
-	argv[0] = (char *)bin;
-	va_start(ap, replay);
-	while (argc < 31 && (argv[argc] = va_arg(ap, char *)))
-		argc++;
-	va_end(ap);
-	argv[argc] = NULL;
-
-	assert_int_equal(pipe(o), 0);
-	assert_int_equal(pipe(e), 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (!pid) {
-		dup2(o[1], 1);
-		dup2(e[1], 2);
-		close(o[0]);
-		close(e[0]);
-		if (replay)
-			setenv("PTSCOPE_REPLAY", replay, 1);
-		else
-			unsetenv("PTSCOPE_REPLAY");
-		execv(bin, argv);
-		_exit(127);
-	}
-	close(o[1]);
-	close(e[1]);
-	drain(o[0], out, sizeof(out));
-	drain(e[0], err, sizeof(err));
-	close(o[0]);
-	close(e[0]);
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFEXITED(status));
-	return WEXITSTATUS(status);
-}
 
 static struct json_object *get(struct json_object *o, const char *key)
 {
 	struct json_object *v = NULL;
 
 	if (!json_object_object_get_ex(o, key, &v))
-		fail_msg("no key '%s' in %s", key, out);
+		fail_msg("no key '%s' in %s", key, pts_out);
 	return v;
 }
 
 static void test_help(void **state)
 {
 	(void)state;
-	assert_int_equal(run_pts(NULL, "--help", NULL), 0);
-	assert_non_null(strstr(out, "Exit status"));
-	assert_int_equal(run_pts(NULL, "help", NULL), 0);
-	assert_int_equal(run_pts(NULL, "-V", NULL), 0);
-	assert_non_null(strstr(out, "ptscope"));
-	assert_int_equal(run_pts(NULL, "pt", "help", NULL), 0);
-	assert_non_null(strstr(out, "--range"));
-	assert_int_equal(run_pts(NULL, "vtop", "help", NULL), 0);
-	assert_int_equal(run_pts(NULL, "stats", "help", NULL), 0);
-	assert_int_equal(run_pts(NULL, "vma", "show", "-h", NULL), 0);
-	assert_non_null(strstr(out, "NAME"));
+	assert_int_equal(run_pts("--help", NULL), 0);
+	assert_non_null(strstr(pts_out, "Exit status"));
+	assert_int_equal(run_pts("help", NULL), 0);
+	assert_int_equal(run_pts("-V", NULL), 0);
+	assert_non_null(strstr(pts_out, "ptscope"));
+	assert_int_equal(run_pts("pt", "help", NULL), 0);
+	assert_non_null(strstr(pts_out, "--range"));
+	assert_int_equal(run_pts("vtop", "help", NULL), 0);
+	assert_int_equal(run_pts("stats", "help", NULL), 0);
+	assert_int_equal(run_pts("vma", "show", "-h", NULL), 0);
+	assert_non_null(strstr(pts_out, "NAME"));
 }
 
 static void test_usage_errors(void **state)
 {
 	(void)state;
-	assert_int_equal(run_pts(NULL, NULL), 2);
-	assert_int_equal(run_pts(NULL, "bogus", NULL), 2);
-	assert_non_null(strstr(err, "unknown command 'bogus'"));
-	assert_int_equal(run_pts(NULL, "vma", NULL), 2);
-	assert_int_equal(run_pts(NULL, "vma", "show", NULL), 2);
-	assert_int_equal(run_pts(NULL, "vma", "show", "abc", NULL), 2);
-	assert_non_null(strstr(err, "invalid pid 'abc'"));
-	assert_int_equal(run_pts(NULL, "vma", "show", "1", "2", NULL), 2);
-	assert_int_equal(run_pts(NULL, "--bogus", "vma", "show", "1", NULL),
+	assert_int_equal(run_pts(NULL), 2);
+	assert_int_equal(run_pts("bogus", NULL), 2);
+	assert_non_null(strstr(pts_err, "unknown command 'bogus'"));
+	assert_int_equal(run_pts("vma", NULL), 2);
+	assert_int_equal(run_pts("vma", "show", NULL), 2);
+	assert_int_equal(run_pts("vma", "show", "abc", NULL), 2);
+	assert_non_null(strstr(pts_err, "invalid pid 'abc'"));
+	assert_int_equal(run_pts("vma", "show", "1", "2", NULL), 2);
+	assert_int_equal(run_pts("--bogus", "vma", "show", "1", NULL),
 			 2);
-	assert_int_equal(run_pts(NULL, "vma", "show", "1", "-o", NULL), 2);
-	assert_int_equal(run_pts(NULL, "--source", "x", "vma", "show", "1",
+	assert_int_equal(run_pts("vma", "show", "1", "-o", NULL), 2);
+	assert_int_equal(run_pts("--source", "x", "vma", "show", "1",
 				 NULL), 2);
-	assert_int_equal(run_pts(NULL, "pt", "show", "1", "--range",
+	assert_int_equal(run_pts("pt", "show", "1", "--range",
 				 "0x2000-0x1000", NULL), 2);
-	assert_int_equal(run_pts(NULL, "pt", "show", "1", "--size", "3k",
+	assert_int_equal(run_pts("pt", "show", "1", "--size", "3k",
 				 NULL), 2);
-	assert_int_equal(run_pts(NULL, "pt", "show", "1", "--flags", "rw,zz",
+	assert_int_equal(run_pts("pt", "show", "1", "--flags", "rw,zz",
 				 NULL), 2);
-	assert_non_null(strstr(err, "'zz'"));
-	assert_int_equal(run_pts(NULL, "vtop", "1", NULL), 2);
-	assert_int_equal(run_pts(NULL, "vtop", "1", "xyz", NULL), 2);
-	assert_int_equal(run_pts(NULL, "--source", "proc", "vma", "show",
+	assert_non_null(strstr(pts_err, "'zz'"));
+	assert_int_equal(run_pts("vtop", "1", NULL), 2);
+	assert_int_equal(run_pts("vtop", "1", "xyz", NULL), 2);
+	assert_int_equal(run_pts("--source", "proc", "vma", "show",
 				 "1", "-o", "NOPE", NULL), 2);
 }
 
 static void test_no_such_pid(void **state)
 {
 	(void)state;
-	assert_int_equal(run_pts(NULL, "--source", "proc", "vma", "show",
+	assert_int_equal(run_pts("--source", "proc", "vma", "show",
 				 NO_PID, NULL), 1);
-	assert_string_equal(err, "ptscope: pid " NO_PID ": No such process\n");
-	assert_string_equal(out, "");
+	assert_string_equal(pts_err,
+			    "ptscope: pid " NO_PID ": No such process\n");
+	assert_string_equal(pts_out, "");
 }
 
 static void test_json_errors(void **state)
@@ -148,18 +94,18 @@ static void test_json_errors(void **state)
 	struct json_object *o;
 
 	(void)state;
-	assert_int_equal(run_pts(NULL, "-J", "--source", "proc", "pt", "show",
+	assert_int_equal(run_pts("-J", "--source", "proc", "pt", "show",
 				 NO_PID, NULL), 1);
-	assert_string_equal(err, "");
-	o = json_tokener_parse(out);
+	assert_string_equal(pts_err, "");
+	o = json_tokener_parse(pts_out);
 	assert_non_null(o);
 	assert_int_equal(json_object_get_int(get(o, "errno")), ESRCH);
 	assert_non_null(strstr(json_object_get_string(get(o, "error")),
 			       "No such process"));
 	json_object_put(o);
 
-	assert_int_equal(run_pts(NULL, "-J", "vma", "show", "abc", NULL), 2);
-	o = json_tokener_parse(out);
+	assert_int_equal(run_pts("-J", "vma", "show", "abc", NULL), 2);
+	o = json_tokener_parse(pts_out);
 	assert_non_null(o);
 	assert_int_equal(json_object_get_int(get(o, "errno")), EINVAL);
 	json_object_put(o);
@@ -170,9 +116,9 @@ static void test_module_missing(void **state)
 	(void)state;
 	if (!access(PTSCOPE_DEBUGFS_DIR "/query", F_OK))
 		skip();
-	assert_int_equal(run_pts(NULL, "--source", "module", "vma", "show",
+	assert_int_equal(run_pts("--source", "module", "vma", "show",
 				 "1", NULL), 1);
-	assert_non_null(strstr(err, "ptscope.ko"));
+	assert_non_null(strstr(pts_err, "ptscope.ko"));
 }
 
 static char replay_path[64];
@@ -196,27 +142,30 @@ static void test_replay(void **state)
 	(void)state;
 	rec_sample(b);
 	write_replay(b);
-	assert_int_equal(run_pts(replay_path, "vma", "show", "42", NULL), 0);
-	assert_non_null(strstr(out, "[heap]"));
-	assert_string_equal(err, "");
-	assert_int_equal(run_pts(replay_path, "-J", "vtop", "42", "0x6abcde",
-				 NULL), 0);
-	o = json_tokener_parse(out);
+	assert_int_equal(run_pts_replay(replay_path, "vma", "show", "42",
+					NULL), 0);
+	assert_non_null(strstr(pts_out, "[heap]"));
+	assert_string_equal(pts_err, "");
+	assert_int_equal(run_pts_replay(replay_path, "-J", "vtop", "42",
+					"0x6abcde", NULL), 0);
+	o = json_tokener_parse(pts_out);
 	assert_non_null(o);
 	assert_string_equal(json_object_get_string(get(o, "phys")),
 			    "0x54abcde");
 	assert_string_equal(json_object_get_string(get(o, "level")), "pmd");
 	json_object_put(o);
-	assert_int_equal(run_pts(replay_path, "pt", "show", "42", "--flags",
-				 "rw,nx", "-rn", "-o", "START,COUNT", NULL), 0);
-	assert_string_equal(out, "0x600000 1\n0x7f0000000000 3\n");
+	assert_int_equal(run_pts_replay(replay_path, "pt", "show", "42",
+					"--flags", "rw,nx", "-rn", "-o",
+					"START,COUNT", NULL), 0);
+	assert_string_equal(pts_out, "0x600000 1\n0x7f0000000000 3\n");
 	unlink(replay_path);
 
 	/* without its END record the answer is partial: an error */
 	b->len -= PTSCOPE_REC_SIZE;
 	write_replay(b);
-	assert_int_equal(run_pts(replay_path, "vma", "show", "42", NULL), 1);
-	assert_non_null(strstr(err, "partial"));
+	assert_int_equal(run_pts_replay(replay_path, "vma", "show", "42",
+					NULL), 1);
+	assert_non_null(strstr(pts_err, "partial"));
 	unlink(replay_path);
 	free(b);
 }
@@ -254,8 +203,8 @@ static void test_proc_self_check(void **state)
 	snprintf(addr_s, sizeof(addr_s), "%p", (void *)(page + 0x123));
 	snprintf(range_s, sizeof(range_s), "%p-%p", (void *)page,
 		 (void *)(page + 4096));
-	snprintf(out, sizeof(out), "/proc/%d/pagemap", child);
-	fd = open(out, O_RDONLY);
+	snprintf(pts_out, sizeof(pts_out), "/proc/%d/pagemap", child);
+	fd = open(pts_out, O_RDONLY);
 	assert_true(fd >= 0);
 	assert_int_equal(pread(fd, &pm, 8, (uintptr_t)page / 4096 * 8), 8);
 	close(fd);
@@ -266,9 +215,9 @@ static void test_proc_self_check(void **state)
 		skip();	/* frame numbers hidden: not root */
 	}
 
-	assert_int_equal(run_pts(NULL, "-J", "--source", "proc", "vtop",
+	assert_int_equal(run_pts("-J", "--source", "proc", "vtop",
 				 pid_s, addr_s, NULL), 0);
-	o = json_tokener_parse(out);
+	o = json_tokener_parse(pts_out);
 	assert_non_null(o);
 	assert_string_equal(json_object_get_string(get(o, "source")), "proc");
 	assert_true((__u64)json_object_get_int64(get(o, "pfn")) == pfn);
@@ -279,9 +228,9 @@ static void test_proc_self_check(void **state)
 
 	snprintf(range_s, sizeof(range_s), "%p-%p", (void *)page,
 		 (void *)(page + 4096));
-	assert_int_equal(run_pts(NULL, "-J", "--source", "proc", "pt", "show",
+	assert_int_equal(run_pts("-J", "--source", "proc", "pt", "show",
 				 pid_s, "--range", range_s, NULL), 0);
-	o = json_tokener_parse(out);
+	o = json_tokener_parse(pts_out);
 	assert_non_null(o);
 	ents = get(o, "entries");
 	assert_int_equal(json_object_array_length(ents), 1);
@@ -289,17 +238,17 @@ static void test_proc_self_check(void **state)
 			get(json_object_array_get_idx(ents, 0), "pfn")) == pfn);
 	json_object_put(o);
 
-	assert_int_equal(run_pts(NULL, "--source", "proc", "vma", "show",
+	assert_int_equal(run_pts("--source", "proc", "vma", "show",
 				 pid_s, NULL), 0);
-	assert_non_null(strstr(err, "not known from /proc"));
-	assert_int_equal(run_pts(NULL, "--source", "proc", "stats", pid_s,
+	assert_non_null(strstr(pts_err, "not known from /proc"));
+	assert_int_equal(run_pts("--source", "proc", "stats", pid_s,
 				 NULL), 0);
-	assert_non_null(strstr(out, "flat table"));
+	assert_non_null(strstr(pts_out, "flat table"));
 
 	/* entry bits are not known from /proc: filtering on them fails */
-	assert_int_equal(run_pts(NULL, "--source", "proc", "pt", "show",
+	assert_int_equal(run_pts("--source", "proc", "pt", "show",
 				 pid_s, "--flags", "nx", NULL), 1);
-	assert_non_null(strstr(err, "not known"));
+	assert_non_null(strstr(pts_err, "not known"));
 
 	kill(child, SIGKILL);
 	waitpid(child, NULL, 0);

@@ -16,7 +16,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "recs.h"
+#include "golden.h"
 
 static struct pts_model m;
 static struct pts_ctx ctx;
@@ -24,22 +24,35 @@ static char *text;
 static size_t text_len;
 static FILE *out;
 
-static int setup_module(void **state)
+/* a fresh context writing to the in-memory stream output() reads */
+static void open_output(void)
+{
+	memset(&ctx, 0, sizeof(ctx));
+	out = open_memstream(&text, &text_len);
+	ctx.out = out;
+	ctx.err = stderr;
+}
+
+/* decode the records in @b (freed) into m */
+static void load_model(struct recbuf *b)
 {
 	struct pts_decoder d;
-	struct recbuf *b = malloc(sizeof(*b));
 
-	(void)state;
-	rec_sample(b);
 	pts_model_init(&m);
 	pts_decoder_init(&d, &m);
 	assert_int_equal(pts_decode_feed(&d, b->buf, b->len), 0);
 	assert_int_equal(pts_decode_finish(&d), 0);
 	free(b);
-	memset(&ctx, 0, sizeof(ctx));
-	out = open_memstream(&text, &text_len);
-	ctx.out = out;
-	ctx.err = stderr;
+}
+
+static int setup_module(void **state)
+{
+	struct recbuf *b = malloc(sizeof(*b));
+
+	(void)state;
+	rec_sample(b);
+	load_model(b);
+	open_output();
 	return 0;
 }
 
@@ -49,7 +62,6 @@ static int setup_module5(void **state)
 	static const __u64 va = 0x123456789abcULL | (3ULL << 48);
 	struct recbuf *b = malloc(sizeof(*b));
 	struct ptscope_rec_level l;
-	struct pts_decoder d;
 	int lvl;
 
 	(void)state;
@@ -83,15 +95,8 @@ static int setup_module5(void **state)
 	rec_entry(b, 0, PTSCOPE_LVL_PTE, va & ~0xfffULL, 4096, 0x76543,
 		  RW_NX_USER, PTSCOPE_S_ANON);
 	rec_end(b, 0);
-	pts_model_init(&m);
-	pts_decoder_init(&d, &m);
-	assert_int_equal(pts_decode_feed(&d, b->buf, b->len), 0);
-	assert_int_equal(pts_decode_finish(&d), 0);
-	free(b);
-	memset(&ctx, 0, sizeof(ctx));
-	out = open_memstream(&text, &text_len);
-	ctx.out = out;
-	ctx.err = stderr;
+	load_model(b);
+	open_output();
 	return 0;
 }
 
@@ -145,10 +150,7 @@ static int setup_proc(void **state)
 	f.pm = pm + 3;
 	f.nr = 5;
 	assert_int_equal(pts_fill_pagemap(&m, &f), 0);
-	memset(&ctx, 0, sizeof(ctx));
-	out = open_memstream(&text, &text_len);
-	ctx.out = out;
-	ctx.err = stderr;
+	open_output();
 	return 0;
 }
 
@@ -172,31 +174,7 @@ static const char *output(void)
 
 static void check_golden(const char *name)
 {
-	const char *dir = test_path("PTS_GOLDEN_DIR", "golden");
-	const char *got = output();
-	char path[PATH_MAX + 128], *want = NULL;
-	size_t len = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if (getenv("PTS_UPDATE_GOLDEN")) {
-		f = fopen(path, "w");
-		assert_non_null(f);
-		fputs(got, f);
-		fclose(f);
-		return;
-	}
-	f = fopen(path, "r");
-	if (!f)
-		fail_msg("missing golden file %s", path);
-	want = calloc(1, 1 << 16);
-	len = fread(want, 1, (1 << 16) - 1, f);
-	fclose(f);
-	want[len] = '\0';
-	if (strcmp(got, want))
-		fprintf(stderr, "--- %s\n%s+++ got\n%s", path, want, got);
-	assert_string_equal(got, want);
-	free(want);
+	check_golden_str(name, output());
 }
 
 static struct json_object *parse_json(void)
