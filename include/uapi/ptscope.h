@@ -21,6 +21,7 @@
  *   xlate    Text: translation of the target's addr= level by level.
  *   stats    Text: page-table pages per level, entries by level and state.
  *   flush    TLB flush requests (see PTSCOPE_FLUSH_*).
+ *   flush_stats  Text: flush totals by scope and method.
  *
  * Query line grammar (ASCII, at most PTSCOPE_QUERY_MAX bytes, one line,
  * tokens separated by blanks, numbers in C notation: 123, 0x7fff...):
