@@ -72,7 +72,7 @@ static int dec_header(struct pts_decoder *d, const void *p)
 	if (h.version != PTSCOPE_ABI_VERSION) {
 		snprintf(d->msg, sizeof(d->msg),
 			 "ABI version %u, this tool speaks %u", h.version,
-			 PTSCOPE_ABI_VERSION);
+			 (unsigned int)PTSCOPE_ABI_VERSION);
 		return -EPROTONOSUPPORT;
 	}
 	if (h.pgtable_levels != 4 && h.pgtable_levels != 5)

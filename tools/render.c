@@ -68,12 +68,12 @@ int pts_table_select(struct pts_ctx *ctx, struct pts_table *t,
 	int err;
 
 	t->nr_sel = 0;
-	if (!list || *list == '+') {
+	if (!list)
+		return col_add_list(ctx, t, t->defaults);
+	if (*list == '+') {
 		err = col_add_list(ctx, t, t->defaults);
 		if (err)
 			return err;
-		if (!list)
-			return 0;
 		list++;
 	}
 	err = col_add_list(ctx, t, list);
