@@ -4,9 +4,11 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "libproc.h"
@@ -227,4 +229,24 @@ int write_file_str(const char *path, const char *s)
 		ret = -EIO;
 	close(fd);
 	return ret;
+}
+
+int proc_drop_cap_sys_admin(void)
+{
+	struct __user_cap_header_struct h = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct d[2];
+	unsigned int w = CAP_SYS_ADMIN / 32, b = 1U << (CAP_SYS_ADMIN % 32);
+
+	if (syscall(SYS_capget, &h, d))
+		return -errno;
+	d[w].effective &= ~b;
+	d[w].permitted &= ~b;
+	d[w].inheritable &= ~b;
+	if (syscall(SYS_capset, &h, d))
+		return -errno;
+	if (syscall(SYS_capget, &h, d))
+		return -errno;
+	return (d[w].effective & b) ? -EPERM : 0;
 }

@@ -78,6 +78,14 @@ int proc_state(pid_t pid, char *state);
 /** proc_is_kthread() - 1 if PID is a kernel thread (PF_KTHREAD), else 0 */
 int proc_is_kthread(pid_t pid);
 
+/**
+ * proc_drop_cap_sys_admin() - drop CAP_SYS_ADMIN from this process's
+ * effective, permitted and inheritable sets, and check that it is gone
+ *
+ * Return: 0, or -errno (-EPERM when the capability is still effective).
+ */
+int proc_drop_cap_sys_admin(void);
+
 /** read_file_str() - read a small text file into @buf (NUL terminated) */
 int read_file_str(const char *path, char *buf, size_t size);
 

@@ -720,26 +720,6 @@ static void run_target_exit(void)
 
 /* ---- permission ---- */
 
-static int drop_sys_admin(void)
-{
-	struct __user_cap_header_struct h = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-	};
-	struct __user_cap_data_struct d[2];
-	unsigned int w = CAP_SYS_ADMIN / 32, b = 1U << (CAP_SYS_ADMIN % 32);
-
-	if (syscall(SYS_capget, &h, d))
-		return -errno;
-	d[w].effective &= ~b;
-	d[w].permitted &= ~b;
-	d[w].inheritable &= ~b;
-	if (syscall(SYS_capset, &h, d))
-		return -errno;
-	if (syscall(SYS_capget, &h, d))
-		return -errno;
-	return (d[w].effective & b) ? -EPERM : 0;
-}
-
 /*
  * In a child: drop privilege (@mode 0: uid 65534; 1: uid 0 without
  * CAP_SYS_ADMIN), try to open every file for reading and for writing, and
@@ -756,7 +736,7 @@ static void perm_child(int mode, int out)
 		      -errno : 0;
 	} else {
 		prctl(PR_SET_KEEPCAPS, 1);
-		ret = drop_sys_admin();
+		ret = proc_drop_cap_sys_admin();
 	}
 	if (ret) {
 		dprintf(out, "bad setup: %s\n", strerror(-ret));

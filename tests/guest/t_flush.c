@@ -51,6 +51,7 @@
 #include <unistd.h>
 #include <x86intrin.h>
 
+#include "libproc.h"
 #include "libpts.h"
 #include "tap.h"
 
@@ -569,24 +570,6 @@ static void test_stats(void)
 /* ------------------------------------------------------------------ */
 /* permission                                                           */
 
-static int drop_sys_admin(void)
-{
-	struct __user_cap_header_struct h = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-	};
-	struct __user_cap_data_struct d[2];
-	unsigned int w = CAP_SYS_ADMIN / 32, b = 1U << (CAP_SYS_ADMIN % 32);
-
-	if (syscall(SYS_capget, &h, d))
-		return -errno;
-	d[w].effective &= ~b;
-	d[w].permitted &= ~b;
-	d[w].inheritable &= ~b;
-	if (syscall(SYS_capset, &h, d))
-		return -errno;
-	return 0;
-}
-
 /* In a child: 0 when neither file opens, else 1 + a diagnostic */
 static int perm_child(int mode)
 {
@@ -597,7 +580,7 @@ static int perm_child(int mode)
 	int fd, bad = 0;
 
 	if (mode == 0 ? setgroups(0, NULL) || setgid(65534) || setuid(65534) :
-			drop_sys_admin()) {
+			proc_drop_cap_sys_admin()) {
 		printf("# setup failed: %s\n", strerror(errno));
 		return 2;
 	}
