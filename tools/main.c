@@ -29,6 +29,11 @@ static int do_help(struct pts_ctx *ctx, int argc, char **argv)
 		"                                  picture of the address space\n"
 		"  ptscope flush PID [--range START-END]\n"
 		"  ptscope flush --all             flush TLB entries (ptscope.ko)\n"
+		"  ptscope aslr [-n N] [-R] [--] PROGRAM [ARGS]\n"
+		"                                  entropy of the layout over N runs\n"
+		"  ptscope elf PID [--audit] [--symbols]\n"
+		"                                  ELF segments, sections and symbols\n"
+		"                                  per page; W+X, RELRO, stack audit\n"
 		"  ptscope OBJECT help             commands, options and columns\n"
 		"  ptscope help                    this help\n"
 		"\n"
@@ -54,7 +59,8 @@ static int do_help(struct pts_ctx *ctx, int argc, char **argv)
 		"\n"
 		"Exit status: 0 success, 1 runtime failure (e.g. no such process,\n"
 		"module stream incomplete), 2 usage error.  With -J errors are JSON\n"
-		"objects {\"error\", \"errno\"} on stdout, help is {\"help\"}.\n",
+		"objects {\"error\", \"errno\"} on stdout, help is {\"help\"}.\n"
+		"aslr: 2 for every error.  elf: 0 clean, 1 violations, 2 error.\n",
 		PTSCOPE_DEBUGFS_DIR);
 	return 0;
 }
@@ -66,6 +72,8 @@ static const struct pts_cmd objects[] = {
 	{ "stats",	do_stats },
 	{ "layout",	do_layout },
 	{ "flush",	do_flush },
+	{ "aslr",	do_aslr },
+	{ "elf",	do_elf },
 	{ "help",	do_help },
 	{ NULL,		NULL },
 };
@@ -98,6 +106,8 @@ int main(int argc, char **argv)
 		return PTS_EXIT_OK;
 	if (err == -PTS_EUSAGE)
 		return PTS_EXIT_USAGE;
+	if (err == -PTS_EFOUND)
+		return PTS_EXIT_FAIL;	/* elf: violations found, reported */
 	if (!ctx.reported)
 		pts_error(&ctx, err, "failed");
 	return PTS_EXIT_FAIL;

@@ -893,4 +893,133 @@ int do_stats(struct pts_ctx *ctx, int argc, char **argv);
 int do_layout(struct pts_ctx *ctx, int argc, char **argv);
 int do_flush(struct pts_ctx *ctx, int argc, char **argv);
 
+/* ------------------------------------------------------------------ */
+/* aslr: entropy of bases across runs (entropy.c, aslr.c)               */
+
+/*
+ * A varying bit is "weak", and not counted, when fewer than
+ * 1/PTS_ENT_WEAK_DEN of the runs have it 1, or fewer have it 0.
+ */
+#define PTS_ENT_WEAK_DEN	4
+
+/**
+ * struct pts_entropy - what a set of bases tells about their randomness
+ * @n:		samples
+ * @min:	lowest base
+ * @max:	highest base
+ * @or_all:	OR of the bases
+ * @and_all:	AND of the bases
+ * @varying:	bits seen both 0 and 1 (@or_all ^ @and_all), as paxtest
+ * @counted:	the varying bits counted as entropy: not weak, both in the
+ *		bases and in their offsets from @min (see entropy.c)
+ * @nr_varying:	popcount(@varying)
+ * @bits:	popcount(@counted): the observed entropy
+ * @align_shift: lowest varying bit; when none varies, the trailing zeros
+ *		common to all bases (64 when all are 0)
+ * @spread_bits: log2((@max - @min) / 2^@align_shift + 1)
+ */
+struct pts_entropy {
+	size_t n;
+	__u64 min;
+	__u64 max;
+	__u64 or_all;
+	__u64 and_all;
+	__u64 varying;
+	__u64 counted;
+	unsigned int nr_varying;
+	unsigned int bits;
+	unsigned int align_shift;
+	double spread_bits;
+};
+
+int pts_entropy(const __u64 *v, size_t n, struct pts_entropy *e);
+
+int do_aslr(struct pts_ctx *ctx, int argc, char **argv);
+int do_elf(struct pts_ctx *ctx, int argc, char **argv);
+
+/* elf: violations found (exit status 1); the handler reported them */
+#define PTS_EFOUND		4097
+
+/* ------------------------------------------------------------------ */
+/* elf: an ELF object's segments, sections and symbols (elfmap.c)       */
+
+/**
+ * struct pts_elf_seg - one program header
+ */
+struct pts_elf_seg {
+	__u32 type;
+	__u32 flags;
+	__u64 offset;
+	__u64 vaddr;
+	__u64 filesz;
+	__u64 memsz;
+	__u64 align;
+};
+
+/**
+ * struct pts_elf_sec - one SHF_ALLOC section
+ */
+struct pts_elf_sec {
+	char *name;
+	__u64 addr;
+	__u64 size;
+	__u64 flags;
+	__u32 type;
+};
+
+/**
+ * struct pts_elf_sym - one function or object symbol
+ */
+struct pts_elf_sym {
+	char *name;
+	__u64 value;
+	__u64 size;
+};
+
+/**
+ * struct pts_elfobj - what ptscope elf needs of an ELF file
+ * @type:	e_type (ET_EXEC, ET_DYN, ...)
+ * @elfclass:	ELFCLASS32 or ELFCLASS64
+ * @segs:	program headers, file order
+ * @secs:	allocated sections
+ * @syms:	FUNC and OBJECT symbols, from .symtab or else .dynsym
+ * @symtab:	@syms come from .symtab (not stripped)
+ * @relro:	index of PT_GNU_RELRO in @segs, -1 if none
+ * @gnu_stack:	index of PT_GNU_STACK, -1 if none
+ * @dynamic:	has PT_DYNAMIC
+ * @bind_now:	DF_BIND_NOW, DF_1_NOW or DT_BIND_NOW
+ * @textrel:	DT_TEXTREL or DF_TEXTREL: relocations in read-only segments
+ * @err:	why pts_elfobj_load() failed
+ */
+struct pts_elfobj {
+	int type;
+	int elfclass;
+	struct pts_elf_seg *segs;
+	size_t nr_segs;
+	struct pts_elf_sec *secs;
+	size_t nr_secs;
+	struct pts_elf_sym *syms;
+	size_t nr_syms;
+	bool symtab;
+	int relro;
+	int gnu_stack;
+	bool dynamic;
+	bool bind_now;
+	bool textrel;
+	char err[128];
+};
+
+int pts_elfobj_load_fd(int fd, struct pts_elfobj *o);
+int pts_elfobj_load(const char *path, struct pts_elfobj *o);
+void pts_elfobj_free(struct pts_elfobj *o);
+const char *pts_elf_ptype_name(__u32 type);
+int pts_elfobj_bias(const struct pts_elfobj *o, __u64 start, __u64 off,
+		    __u64 *bias);
+size_t pts_elfobj_segs_at(const struct pts_elfobj *o, __u64 lo, __u64 hi,
+			  char *buf, size_t len);
+size_t pts_elfobj_secs_at(const struct pts_elfobj *o, __u64 lo, __u64 hi,
+			  char *buf, size_t len);
+size_t pts_elfobj_syms_at(const struct pts_elfobj *o, __u64 lo, __u64 hi,
+			  size_t max, char *buf, size_t len);
+
 #endif /* PTS_H */
