@@ -776,10 +776,12 @@ static int one_run(struct aslr *a, char **argv, struct runerr *re)
 	region_add(&a->r[R_SP], s.sp);
 	if (s.vdso)
 		region_add(&a->r[R_VDSO], s.vdso);
+	/* one kind of sample per region: a failed probe after good ones
+	 * leaves the run out (RUNS says so) rather than mix in AT_BASE */
 	if (s.have_probe) {
 		region_add(&a->r[R_MMAP], s.probe);
 		a->probe_used = true;
-	} else if (s.at_base) {
+	} else if (s.at_base && !a->probe_used) {
 		region_add(&a->r[R_MMAP], s.at_base);
 	}
 kill:
