@@ -5,6 +5,9 @@
  * of the process:
  *
  *   wx            a mapping both writable and executable (maps perms)
+ *   wx-pte        present page-table leaves with RW set and NX clear, read
+ *                 from the live page tables by ptscope.ko (when loaded and
+ *                 --source is not proc): what the MMU would allow
  *   wx-segment    a PT_LOAD segment with PF_W and PF_X in a mapped object
  *   relro-writable  pages of PT_GNU_RELRO still writable: ld.so (or the
  *                 static startup code) mprotects [page_down(start),
@@ -75,6 +78,8 @@ struct emodel {
 	size_t nr_viol;
 	long exe;		/* object of /proc/PID/exe, -1 unknown */
 	bool all_syms;
+	bool pte_checked;	/* wx-pte: ptscope.ko's entries were read */
+	char pte_note[160];	/* why not */
 };
 
 enum {
@@ -477,6 +482,67 @@ static int audit_stack(struct emodel *m)
 	return 0;
 }
 
+/* wx-pte: leaves the MMU lets user space write and execute */
+static int audit_ptes(struct pts_ctx *ctx, struct emodel *m)
+{
+	const __u64 want = PTSCOPE_F_PRESENT | PTSCOPE_F_RW | PTSCOPE_F_USER;
+	struct pts_query q = { .pid = m->pid };
+	struct pts_model pm;
+	size_t i, k, n;
+	int err;
+
+	if (ctx->source == PTS_SRC_PROC || getenv("PTSCOPE_REPLAY")) {
+		snprintf(m->pte_note, sizeof(m->pte_note),
+			 "PTE bits not checked: /proc source");
+		return 0;
+	}
+	err = pts_module_available();
+	if (err) {
+		if (ctx->source == PTS_SRC_MODULE)
+			return err;
+		snprintf(m->pte_note, sizeof(m->pte_note),
+			 "PTE bits not checked: ptscope.ko not available (%s)",
+			 strerror(-err));
+		return 0;
+	}
+	pts_model_init(&pm);
+	err = pts_module_gather(ctx, &q, &pm);
+	for (i = 0; !err && i < pm.nr_entries; i = k) {
+		const struct pts_entry *e = &pm.entries[i];
+
+		k = i + 1;
+		if (e->kind != PTS_PRESENT || (e->flags & want) != want ||
+		    (e->flags & PTSCOPE_F_NX))
+			continue;
+		n = 1;
+		while (k < pm.nr_entries && pm.entries[k].kind == PTS_PRESENT &&
+		       (pm.entries[k].flags & want) == want &&
+		       !(pm.entries[k].flags & PTSCOPE_F_NX) &&
+		       pm.entries[k].va == pm.entries[k - 1].va +
+					   pm.entries[k - 1].size) {
+			k++;
+			n++;
+		}
+		{
+			struct eviol *x = viol_add(m, "wx-pte", -1, e->va,
+						   pm.entries[k - 1].va +
+						   pm.entries[k - 1].size);
+
+			if (!x) {
+				err = -ENOMEM;
+				break;
+			}
+			snprintf(x->detail, sizeof(x->detail),
+				 "%zu present leaf entr%s writable and executable (RW set, NX clear)",
+				 n, n == 1 ? "y is" : "ies are");
+		}
+	}
+	if (!err)
+		m->pte_checked = true;
+	pts_model_free(&pm);
+	return err;
+}
+
 static int audit(struct emodel *m)
 {
 	size_t i, j, k;
@@ -622,6 +688,8 @@ static int render(struct pts_ctx *ctx, const struct emodel *m, bool only_audit)
 		o = json_object_new_object();
 		json_object_object_add(o, "pid", json_object_new_int64(m->pid));
 		json_object_object_add(o, "objects", objs_json(m));
+		json_object_object_add(o, "pte_checked",
+				       json_object_new_boolean(m->pte_checked));
 		if (!only_audit)
 			json_object_object_add(o, "pages",
 					       pts_table_json(ctx, &pages));
@@ -644,6 +712,8 @@ static int render(struct pts_ctx *ctx, const struct emodel *m, bool only_audit)
 				relro_kind(&m->objs[j].elf),
 				m->objs[j].elf.textrel ? ", TEXTREL" : "",
 				m->objs[j].bias_ok ? "" : ", load bias unknown");
+	if (!m->pte_checked)
+		fprintf(ctx->err, "ptscope: note: %s\n", m->pte_note);
 	if (!m->nr_viol) {
 		fprintf(ctx->out, "no violations\n");
 		goto out;
@@ -671,6 +741,7 @@ static int do_help(struct pts_ctx *ctx, int argc, char **argv)
 		"(/proc/PID/pagemap).  Then an audit of the process:\n"
 		"\n"
 		"  wx              a mapping both writable and executable\n"
+		"  wx-pte          present leaves with RW set and NX clear (ptscope.ko)\n"
 		"  wx-segment      a PT_LOAD segment with PF_W and PF_X\n"
 		"  relro-writable  PT_GNU_RELRO pages still writable\n"
 		"  no-relro        a dynamic object without PT_GNU_RELRO\n"
@@ -681,7 +752,8 @@ static int do_help(struct pts_ctx *ctx, int argc, char **argv)
 		"  --audit      only the objects and the audit, no page lines\n"
 		"  --symbols    list every symbol of a page, not the first 3 and +N\n"
 		"\n"
-		"-J prints {\"pid\", \"objects\", \"pages\", \"violations\"}.\n"
+		"-J prints {\"pid\", \"objects\", \"pte_checked\", \"pages\",\n"
+		"\"violations\"}.  wx-pte needs ptscope.ko and not --source proc.\n"
 		"Exit status: 0 no violation, 1 violations found, 2 error (bad\n"
 		"arguments, no such process, no permission).\n"
 		"\n");
@@ -772,6 +844,8 @@ int do_elf(struct pts_ctx *ctx, int argc, char **argv)
 	}
 	if (!err)
 		err = audit(&m);
+	if (!err)
+		err = audit_ptes(ctx, &m);
 	if (err) {
 		pts_error(ctx, err, "pid %u", m.pid);
 		err = -PTS_EUSAGE;

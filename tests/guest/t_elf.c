@@ -10,13 +10,15 @@
  *   scn_elf_execstack  -z execstack: "execstack" on the [stack] range of
  *                      maps, whose perms have x; exit 1
  *   scn_elf_wx         an "awx" section: "wx" on a rwx mapping of maps,
- *                      "wx-segment" of the executable; exit 1
+ *                      "wx-segment" of the executable; with ptscope.ko,
+ *                      "wx-pte" on pages of that mapping that pagemap
+ *                      says are present; exit 1
  *   scn_elf_norelro    -z norelro: "no-relro" for the executable; exit 1
  *   scn_elf_relrorw    RELRO pages made writable again by the program:
  *                      "relro-writable" on a range that maps says is w
  *   scn_elf_textrel    text relocations: "text-cow" on pages that pagemap
  *                      says are present and anonymous (bit 61 clear) in
- *                      an r-x file mapping
+ *                      an r-x file mapping, and kpageflags says ANON
  * and bad input: no PID, a PID that does not exist, a bad option (exit 2).
  */
 #include <errno.h>
@@ -151,6 +153,8 @@ static void check_normal(void)
 	       "normal: no violations listed");
 	tap_ok(out && json_object_with(out, "relro", "full", &(const char *){ 0 }) == 0,
 	       "normal: an object with full RELRO");
+	tap_ok(out && strstr(out, "\"pte_checked\":true"),
+	       "normal: PTE bits checked with ptscope.ko");
 	free(out);
 	target_stop(&t);
 }
@@ -247,6 +251,38 @@ static void check_perm_has(const char *scn, const char *kind, const char *want,
 	target_stop(&t);
 }
 
+static void check_wx_pte(void)
+{
+	char perms[8] = "", name[256] = "";
+	uint64_t s = 0, e = 0, a, pm;
+	struct target t;
+	char *out = NULL;
+	int rc, fd;
+	bool found, present = true;
+
+	if (target_start("scn_elf_wx", &t)) {
+		tap_ok(false, "scn_elf_wx starts");
+		return;
+	}
+	rc = elf_json(t.pid, &out);
+	found = out && has_viol(out, "wx-pte", &s, &e);
+	if (!tap_ok(rc == 1 && found, "scn_elf_wx: wx-pte reported, exit 1 (got %d)", rc))
+		tap_diag("%.600s", out ? out : "");
+	fd = pagemap_open(t.pid);
+	for (a = s; found && fd >= 0 && a < e; a += 4096)
+		if (pagemap_read(fd, a, 1, &pm) || !(pm & PM_PRESENT))
+			present = false;
+	if (fd >= 0)
+		close(fd);
+	tap_ok(found && present && e > s &&
+	       !maps_perms(t.pid, s, e, perms, name, sizeof(name)) &&
+	       !strcmp(perms, "rwxp"),
+	       "scn_elf_wx: wx-pte [0x%" PRIx64 ", 0x%" PRIx64 ") present (pagemap) in %s %s",
+	       s, e, perms, name);
+	free(out);
+	target_stop(&t);
+}
+
 static void check_textrel(void)
 {
 	char perms[8] = "", name[256] = "";
@@ -254,7 +290,8 @@ static void check_textrel(void)
 	struct target t;
 	char *out = NULL;
 	int rc, fd;
-	bool found, anon = true;
+	bool found, anon = true, kanon = true;
+	uint64_t kpf;
 
 	if (target_start("scn_elf_textrel", &t)) {
 		tap_ok(false, "scn_elf_textrel starts");
@@ -269,6 +306,9 @@ static void check_textrel(void)
 		if (pagemap_read(fd, a, 1, &pm) || !(pm >> 63) ||
 		    ((pm >> 61) & 1))
 			anon = false;
+		else if (kpageflags_read(pm & PM_PFN_MASK, &kpf) ||
+			 !(kpf & (1ULL << KPF_ANON)))
+			kanon = false;
 	}
 	if (fd >= 0)
 		close(fd);
@@ -277,6 +317,8 @@ static void check_textrel(void)
 	       !strcmp(perms, "r-xp") && name[0] == '/',
 	       "textrel: pagemap: [0x%" PRIx64 ", 0x%" PRIx64 ") present and anonymous in %s %s",
 	       s, e, perms, name);
+	tap_ok(found && anon && kanon,
+	       "textrel: kpageflags: those pages are ANON");
 	free(out);
 	target_stop(&t);
 }
@@ -323,6 +365,7 @@ int main(void)
 		       "the stack is executable");
 	check_perm_has("scn_elf_wx", "wx", "wx", "a W+X mapping");
 	check_viol("scn_elf_wx", "wx-segment");
+	check_wx_pte();
 	check_viol("scn_elf_norelro", "no-relro");
 	check_perm_has("scn_elf_relrorw", "relro-writable", "w",
 		       "RELRO pages writable");
