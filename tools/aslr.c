@@ -661,9 +661,12 @@ static int run_to_entry(pid_t pid, __u64 entry, int *status)
 #endif
 }
 
+enum { RUN_TRACEME, RUN_PERSONALITY, RUN_EXEC };
+
 struct runerr {
 	int status;		/* wait status when the child ended early */
-	int exec_errno;		/* execve() failed */
+	int stage;		/* RUN_*: what failed in the child */
+	int exec_errno;		/* ... and its errno */
 	const char *where;
 };
 
@@ -671,7 +674,7 @@ static int one_run(struct aslr *a, char **argv, struct runerr *re)
 {
 	struct sample s = { 0 };
 	bool found_exe = false;
-	int pfd[2], st, err, e = 0;
+	int pfd[2], st, err, rep[2];
 	pid_t pid;
 	ssize_t n;
 
@@ -692,16 +695,23 @@ static int one_run(struct aslr *a, char **argv, struct runerr *re)
 			dup2(fd, 0);
 			dup2(fd, 1);
 		}
+		/* report { stage, errno } on the close-on-exec pipe */
+		int rep[2] = { RUN_TRACEME, 0 };
+
 		if (ptrace(PTRACE_TRACEME, 0, NULL, NULL))
-			e = errno;
-		if (!e && a->norandom &&
-		    personality(personality(0xffffffff) | ADDR_NO_RANDOMIZE) < 0)
-			e = errno;
-		if (!e) {
-			execv(a->prog.path, argv);
-			e = errno;
+			rep[1] = errno;
+		if (!rep[1] && a->norandom) {
+			rep[0] = RUN_PERSONALITY;
+			if (personality(personality(0xffffffff) |
+					ADDR_NO_RANDOMIZE) < 0)
+				rep[1] = errno;
 		}
-		if (write(pfd[1], &e, sizeof(e)) < 0)
+		if (!rep[1]) {
+			rep[0] = RUN_EXEC;
+			execv(a->prog.path, argv);
+			rep[1] = errno;
+		}
+		if (write(pfd[1], rep, sizeof(rep)) < 0)
 			_exit(126);
 		_exit(127);
 	}
@@ -713,14 +723,15 @@ static int one_run(struct aslr *a, char **argv, struct runerr *re)
 		waitpid(pid, NULL, 0);
 		return err;
 	}
-	n = read(pfd[0], &e, sizeof(e));
+	n = read(pfd[0], rep, sizeof(rep));
 	close(pfd[0]);
-	if (n == sizeof(e)) {
+	if (n == sizeof(rep)) {
 		if (!WIFEXITED(st) && !WIFSIGNALED(st)) {
 			kill(pid, SIGKILL);
 			waitpid(pid, NULL, 0);
 		}
-		re->exec_errno = e;
+		re->stage = rep[0];
+		re->exec_errno = rep[1];
 		return -ENOEXEC;
 	}
 	if (!WIFSTOPPED(st) || WSTOPSIG(st) != SIGTRAP) {
@@ -1078,7 +1089,11 @@ static int run_error(struct pts_ctx *ctx, struct aslr *a,
 {
 	int st = re->status;
 
-	if (re->exec_errno)
+	if (re->exec_errno && re->stage == RUN_TRACEME)
+		pts_error(ctx, re->exec_errno, "ptrace(PTRACE_TRACEME) refused");
+	else if (re->exec_errno && re->stage == RUN_PERSONALITY)
+		pts_error(ctx, re->exec_errno, "personality(ADDR_NO_RANDOMIZE)");
+	else if (re->exec_errno)
 		pts_error(ctx, re->exec_errno, "cannot execute %s",
 			  a->prog.path);
 	else if (err == -ECHILD && WIFEXITED(st))

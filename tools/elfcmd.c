@@ -130,7 +130,7 @@ static const struct pts_col viol_cols[] = {
 struct getctx {
 	const struct emodel *m;
 	bool json;
-	char buf[3][4096];
+	char buf[3][65536];
 };
 
 static void page_get(const void *priv, size_t row, int col,
@@ -833,6 +833,11 @@ int do_elf(struct pts_ctx *ctx, int argc, char **argv)
 		return err;
 	m.all_syms = a.symbols;
 
+	if (pts_proc_is_kthread(m.pid)) {
+		pts_error(ctx, 0, "pid %u is a kernel thread: no address space",
+			  m.pid);
+		return -PTS_EUSAGE;
+	}
 	err = read_maps(&m);
 	if (err == -ENOENT)
 		err = -ESRCH;

@@ -315,6 +315,7 @@ int pts_elfobj_bias(const struct pts_elfobj *o, __u64 start, __u64 off,
 	return -ENOENT;
 }
 
+/* add a word; one that does not fit is left out whole, not cut */
 static size_t append(char *buf, size_t len, size_t at, const char *word)
 {
 	int n;
@@ -322,7 +323,11 @@ static size_t append(char *buf, size_t len, size_t at, const char *word)
 	if (at >= len)
 		return at;
 	n = snprintf(buf + at, len - at, "%s%s", at ? " " : "", word);
-	return n < 0 ? at : at + n;
+	if (n < 0 || (size_t)n >= len - at) {
+		buf[at] = '\0';
+		return len;	/* full: nothing more is added */
+	}
+	return at + n;
 }
 
 static bool overlaps(__u64 a, __u64 size, __u64 lo, __u64 hi)

@@ -212,6 +212,13 @@ static void test_bad_input(void **state)
 	assert_int_equal(run_pts("-J", "elf", "2147483000", NULL), 2);
 	assert_non_null(strstr(pts_out, "\"error\""));
 	assert_int_equal(run_pts("elf", "-o", "NOPE", "1", NULL), 2);
+	if (!access("/proc/2/stat", R_OK)) {	/* kthreadd, usually */
+		int rc = run_pts("elf", "2", NULL);
+
+		assert_true(rc == 2 || rc == 0 || rc == 1);
+		if (strstr(pts_err, "kernel thread"))
+			assert_int_equal(rc, 2);
+	}
 	assert_int_equal(run_pts("elf", "help", NULL), 0);
 	assert_non_null(strstr(pts_out, "Exit status: 0 no violation"));
 }
