@@ -489,7 +489,7 @@ static int inject_syscall(pid_t pid, const struct user_regs_struct *saved,
 {
 	struct user_regs_struct regs = *saved;
 	long word, patched;
-	int st;
+	int st, err = 0;
 
 	errno = 0;
 	word = ptrace(PTRACE_PEEKTEXT, pid, (void *)saved->rip, NULL);
@@ -507,19 +507,24 @@ static int inject_syscall(pid_t pid, const struct user_regs_struct *saved,
 	regs.r8 = args[4];
 	regs.r9 = args[5];
 	if (ptrace(PTRACE_SETREGS, pid, NULL, &regs) ||
-	    ptrace(PTRACE_SINGLESTEP, pid, NULL, NULL))
+	    ptrace(PTRACE_SINGLESTEP, pid, NULL, NULL)) {
+		err = -errno;
 		goto restore;
-	if (waitpid(pid, &st, 0) != pid || !WIFSTOPPED(st) ||
-	    WSTOPSIG(st) != SIGTRAP)
-		return -EPROTO;
-	if (ptrace(PTRACE_GETREGS, pid, NULL, &regs))
-		goto restore;
-	*ret = regs.rax;
+	}
+	if (waitpid(pid, &st, 0) != pid || !WIFSTOPPED(st))
+		return -ECHILD;		/* gone: nothing to restore */
+	if (WSTOPSIG(st) != SIGTRAP)
+		err = -EPROTO;		/* stopped by another signal */
+	else if (ptrace(PTRACE_GETREGS, pid, NULL, &regs))
+		err = -errno;
+	else
+		*ret = regs.rax;
 restore:
+	/* the code and registers as they were, whatever happened */
 	if (ptrace(PTRACE_POKETEXT, pid, (void *)saved->rip, (void *)word) ||
 	    ptrace(PTRACE_SETREGS, pid, NULL, saved))
 		return -errno;
-	return 0;
+	return err;
 }
 
 /* where the first anonymous mapping goes; the page is unmapped again */
