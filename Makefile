@@ -7,6 +7,8 @@
 #                   QEMU in 5-level and 4-level paging; prints a summary
 #   make demo       boot a guest and show ptscope on a demo process
 #   make shell      interactive guest shell with the module loaded
+#   make bench      benchmarks in a guest (tests/bench/README.md); not
+#                   part of make check
 #   make install    install the tools (PREFIX, DESTDIR)
 #
 # KDIR selects the kernel build tree (default: scripts/kdir).
@@ -21,6 +23,7 @@ export KDIR
 
 .PHONY: all module tools unit guest-tests kmods demo-prog check demo shell setup \
 	install uninstall clean
+.PHONY: bench
 
 all: module tools guest-tests kmods demo-prog
 
@@ -38,6 +41,7 @@ unit:
 
 guest-tests:
 	$(MAKE) -C tests/guest
+	$(MAKE) -C tests/bench
 
 demo-prog:
 	$(MAKE) -C tests/demo
@@ -54,6 +58,11 @@ demo:
 	$(MAKE) all
 	tests/vm/run-guest --mode la57 --job demo
 	tests/vm/run-guest --mode la48 --job demo
+
+bench:
+	scripts/setup --check >/dev/null 2>&1 || scripts/setup
+	$(MAKE) all
+	tests/bench/run $(BENCH_ARGS)
 
 shell:
 	scripts/setup --check >/dev/null 2>&1 || scripts/setup
@@ -72,4 +81,5 @@ clean:
 	-$(MAKE) -C tools clean
 	-$(MAKE) -C tests/unit clean
 	-$(MAKE) -C tests/guest clean
+	-$(MAKE) -C tests/bench clean
 	-$(MAKE) -C tests/demo clean

@@ -28,15 +28,18 @@ struct ptscope_bit {
 	u64 flag;
 };
 
-/* Bits with the same meaning in every present entry (leaf or table) */
+/*
+ * Bits 0-6 of every present entry (leaf or table) are PTSCOPE_F_* bits 0-6
+ * (checked in ptscope_decode_flags()); they are copied with one mask.
+ */
+#define PTSCOPE_HW_LOW	(_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_PWT | \
+			 _PAGE_PCD | _PAGE_ACCESSED | _PAGE_DIRTY)
+#define PTSCOPE_F_LOW	(PTSCOPE_F_PRESENT | PTSCOPE_F_RW | PTSCOPE_F_USER | \
+			 PTSCOPE_F_PWT | PTSCOPE_F_PCD | PTSCOPE_F_ACCESSED | \
+			 PTSCOPE_F_DIRTY)
+
+/* The other bits with the same meaning in every present entry */
 static const struct ptscope_bit ptscope_present_bits[] = {
-	{ _PAGE_PRESENT,	PTSCOPE_F_PRESENT },
-	{ _PAGE_RW,		PTSCOPE_F_RW },
-	{ _PAGE_USER,		PTSCOPE_F_USER },
-	{ _PAGE_PWT,		PTSCOPE_F_PWT },
-	{ _PAGE_PCD,		PTSCOPE_F_PCD },
-	{ _PAGE_ACCESSED,	PTSCOPE_F_ACCESSED },
-	{ _PAGE_DIRTY,		PTSCOPE_F_DIRTY },
 #ifdef HAVE_PAGE_SAVED_DIRTY
 	{ _PAGE_SAVED_DIRTY,	PTSCOPE_F_DIRTY },
 #endif
@@ -75,6 +78,8 @@ u64 ptscope_decode_flags(u64 raw, int level, bool present)
 		return flags;
 	}
 
+	BUILD_BUG_ON(PTSCOPE_HW_LOW != PTSCOPE_F_LOW);
+	flags = raw & PTSCOPE_HW_LOW;
 	for (i = 0; i < ARRAY_SIZE(ptscope_present_bits); i++)
 		if (raw & ptscope_present_bits[i].mask)
 			flags |= ptscope_present_bits[i].flag;
@@ -120,15 +125,35 @@ unsigned long ptscope_leaf_pfn(u64 raw, int level)
 	return 0;
 }
 
+/*
+ * Every field is stored rather than the record memset() first: this runs
+ * once per page, and a memset() of 128 bytes is a "rep stos", slow under
+ * emulation (see ptscope_copy_out() in main.c).
+ */
 static void ptscope_entry_init(struct ptscope_rec_entry *e, u32 type, int level,
 			       u64 raw, unsigned long addr, unsigned long size)
 {
-	memset(e, 0, sizeof(*e));
+	BUILD_BUG_ON(ARRAY_SIZE(e->reserved) != 5);
 	e->type = type;
 	e->level = level;
 	e->va = addr;
 	e->size = size;
 	e->raw = raw;
+	e->pfn = 0;
+	e->flags = 0;
+	e->state = 0;
+	e->vma_index = 0;
+	e->pkey = 0;
+	e->mapcount = 0;
+	e->refcount = 0;
+	e->folio_order = 0;
+	e->swap_type = 0;
+	e->swap_offset = 0;
+	e->reserved[0] = 0;
+	e->reserved[1] = 0;
+	e->reserved[2] = 0;
+	e->reserved[3] = 0;
+	e->reserved[4] = 0;
 }
 
 /*

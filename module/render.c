@@ -86,6 +86,65 @@ static __printf(2, 3) void tb_printf(struct ptscope_tbuf *tb,
 	va_end(args);
 }
 
+/*
+ * Plain appends for the lines printed once per page (ptes) and their
+ * pieces: a vscnprintf() per field cost most of the ptes view's time.
+ * The caller guarantees PTSCOPE_RENDER_MAX bytes of room per record; these
+ * still stop at the buffer's end.
+ */
+static void tb_char(struct ptscope_tbuf *tb, char c)
+{
+	if (tb->len + 1 < tb->cap)
+		tb->buf[tb->len++] = c;
+}
+
+/* @n bytes of @src; locals, as a char store may alias *tb */
+static void tb_mem(struct ptscope_tbuf *tb, const char *src, unsigned int n)
+{
+	char *p = tb->buf + tb->len, *end = tb->buf + tb->cap - 1;
+
+	while (n-- && p < end)
+		*p++ = *src++;
+	tb->len = p - tb->buf;
+}
+
+static void tb_str(struct ptscope_tbuf *tb, const char *str)
+{
+	char *p = tb->buf + tb->len, *end = tb->buf + tb->cap - 1;
+
+	while (*str && p < end)
+		*p++ = *str++;
+	tb->len = p - tb->buf;
+}
+
+/* As "%0*llx" with @width (at most 16) digits at least */
+static void tb_hex(struct ptscope_tbuf *tb, u64 val, unsigned int width)
+{
+	char digits[16];
+	unsigned int n = 16;
+
+	do {
+		digits[--n] = "0123456789abcdef"[val & 15];
+		val >>= 4;
+	} while (val);
+	while (16 - n < width)
+		digits[--n] = '0';
+	tb_mem(tb, digits + n, 16 - n);
+}
+
+/* As "%u" */
+static void tb_dec(struct ptscope_tbuf *tb, u32 val)
+{
+	char digits[10];
+	unsigned int n = 10;
+
+	do {
+		digits[--n] = '0' + val % 10;
+		val /= 10;
+	} while (val);
+	tb_mem(tb, digits + n, 10 - n);
+}
+
 static void tb_names(struct ptscope_tbuf *tb, u64 bits,
 		     const char * const *names, unsigned int nr, char sep)
 {
@@ -96,12 +155,12 @@ static void tb_names(struct ptscope_tbuf *tb, u64 bits,
 		if (!(bits & BIT_ULL(i)))
 			continue;
 		if (!first)
-			tb_printf(tb, "%c", sep);
-		tb_printf(tb, "%s", names[i]);
+			tb_char(tb, sep);
+		tb_str(tb, names[i]);
 		first = false;
 	}
 	if (first)
-		tb_printf(tb, "-");
+		tb_char(tb, '-');
 }
 
 /* Sizes here are page multiples: print them in the largest exact unit */
@@ -169,25 +228,30 @@ static void tb_tags(struct ptscope_tbuf *tb, u64 state, u64 flags,
 
 		if (!(state & bit))
 			continue;
-		tb_printf(tb, "%s%s", first ? "" : " ", ptscope_tags[i].name);
+		if (!first)
+			tb_char(tb, ' ');
+		tb_str(tb, ptscope_tags[i].name);
 		first = false;
 		if (!e)
 			continue;
-		if (bit == PTSCOPE_S_LARGE_FOLIO)
-			tb_printf(tb, "%u", e->folio_order);
-		else if (bit & PTSCOPE_S_HAS_SWP)
-			tb_printf(tb, ":%u:0x%llx", e->swap_type,
-				  e->swap_offset);
+		if (bit == PTSCOPE_S_LARGE_FOLIO) {
+			tb_dec(tb, e->folio_order);
+		} else if (bit & PTSCOPE_S_HAS_SWP) {
+			tb_char(tb, ':');
+			tb_dec(tb, e->swap_type);
+			tb_str(tb, ":0x");
+			tb_hex(tb, e->swap_offset, 1);
+		}
 	}
 	if (flags & PTSCOPE_F_PROTNONE) {
-		tb_printf(tb, "%sprotnone", first ? "" : " ");
+		tb_str(tb, first ? "protnone" : " protnone");
 		first = false;
 	}
 	if ((state & PTSCOPE_S_NONPRESENT) && !(state & (PTSCOPE_S_HAS_SWP |
 							 PTSCOPE_S_PTE_MARKER)))
-		tb_printf(tb, "%snonpresent", first ? "" : " ");
+		tb_str(tb, first ? "nonpresent" : " nonpresent");
 	else if (first)
-		tb_printf(tb, "-");
+		tb_char(tb, '-');
 }
 
 /*
@@ -456,18 +520,33 @@ static void ptscope_render_ptes(struct ptscope_render *r,
 		tb_printf(out, "[map=MAPCOUNT ref=REFCOUNT order=ORDER]\n");
 		break;
 	case PTSCOPE_REC_ENTRY:
-		tb_printf(out, "0x%016llx %s 0x%016llx 0x%09llx ", e->va,
-			  ptscope_level_name(e->level), e->raw, e->pfn);
+		/* "0x%016llx %s 0x%016llx 0x%09llx FLAGS | TAGS..." */
+		tb_str(out, "0x");
+		tb_hex(out, e->va, 16);
+		tb_char(out, ' ');
+		tb_str(out, ptscope_level_name(e->level));
+		tb_str(out, " 0x");
+		tb_hex(out, e->raw, 16);
+		tb_str(out, " 0x");
+		tb_hex(out, e->pfn, 9);
+		tb_char(out, ' ');
 		tb_names(out, e->flags, ptscope_flag_names,
 			 ARRAY_SIZE(ptscope_flag_names), ' ');
-		tb_printf(out, " | ");
+		tb_str(out, " | ");
 		tb_tags(out, e->state, e->flags, e);
-		if (e->refcount)
-			tb_printf(out, " map=%u ref=%u order=%u", e->mapcount,
-				  e->refcount, e->folio_order);
-		if (e->pkey)
-			tb_printf(out, " pkey=%u", e->pkey);
-		tb_printf(out, "\n");
+		if (e->refcount) {
+			tb_str(out, " map=");
+			tb_dec(out, e->mapcount);
+			tb_str(out, " ref=");
+			tb_dec(out, e->refcount);
+			tb_str(out, " order=");
+			tb_dec(out, e->folio_order);
+		}
+		if (e->pkey) {
+			tb_str(out, " pkey=");
+			tb_dec(out, e->pkey);
+		}
+		tb_char(out, '\n');
 		break;
 	case PTSCOPE_REC_END:
 		ptscope_render_error(&rec->end, out);
