@@ -127,8 +127,8 @@ unsigned long ptscope_leaf_pfn(u64 raw, int level)
 
 /*
  * Every field is stored rather than the record memset() first: this runs
- * once per page, and a memset() of 128 bytes is a "rep stos", slow under
- * emulation (see ptscope_copy_out() in main.c).
+ * once per page, and a memset() of 128 bytes is a "rep stos", which QEMU's
+ * TCG runs one element per step (tests/bench/README.md).
  */
 static void ptscope_entry_init(struct ptscope_rec_entry *e, u32 type, int level,
 			       u64 raw, unsigned long addr, unsigned long size)

@@ -69,38 +69,6 @@ static void ptscope_text_reset(struct ptscope_file *pf)
 	ptscope_render_init(&pf->render, pf->view);
 }
 
-/*
- * copy_to_user() for the answers: 8-byte stores in one user-access section.
- * copy_to_user() is a "rep movsb" on CPUs with ERMS, which an emulator
- * (QEMU TCG, where the tests and benchmarks run) executes one byte per
- * step: about 7.5 ns a byte there, so a record stream, 128 bytes per page
- * where pagemap has 8, spent most of its time copying (tests/bench).  A
- * word loop is what the kernel's own rep_movs_alternative() does on CPUs
- * without FSRM.
- */
-static int ptscope_copy_out(void __user *dst, const void *src, size_t len)
-{
-	u8 __user *d = dst;
-	const u8 *s = src;
-	u64 w;
-
-	if (!user_access_begin(dst, len))
-		return -EFAULT;
-	for (; len >= sizeof(w); len -= sizeof(w), s += sizeof(w),
-	     d += sizeof(w)) {
-		memcpy(&w, s, sizeof(w));
-		unsafe_put_user(w, (u64 __user *)d, efault);
-	}
-	for (; len; len--, s++, d++)
-		unsafe_put_user(*s, d, efault);
-	user_access_end();
-	return 0;
-
-efault:
-	user_access_end();
-	return -EFAULT;
-}
-
 /* Render the records after the current text window into a new window. */
 static int ptscope_text_fill(struct ptscope_file *pf)
 {
@@ -157,7 +125,7 @@ static ssize_t ptscope_read_text(struct ptscope_file *pf, char __user *ubuf,
 		}
 		off = pos - pf->text_first;
 		n = min(count - done, pf->text_len - off);
-		if (ptscope_copy_out(ubuf + done, pf->text + off, n)) {
+		if (copy_to_user(ubuf + done, pf->text + off, n)) {
 			err = -EFAULT;
 			break;
 		}
@@ -189,8 +157,7 @@ static ssize_t ptscope_read_records(struct ptscope_file *pf,
 		if (err || !nr)
 			break;
 		nr = min_t(size_t, nr, (count - done) / PTSCOPE_REC_SIZE);
-		if (ptscope_copy_out(ubuf + done, recs,
-				     nr * PTSCOPE_REC_SIZE)) {
+		if (copy_to_user(ubuf + done, recs, nr * PTSCOPE_REC_SIZE)) {
 			err = -EFAULT;
 			break;
 		}
