@@ -29,6 +29,10 @@ static int do_help(struct pts_ctx *ctx, int argc, char **argv)
 		"                                  picture of the address space\n"
 		"  ptscope flush PID [--range START-END]\n"
 		"  ptscope flush --all             flush TLB entries (ptscope.ko)\n"
+		"  ptscope snapshot PID [-o FILE]  save mappings and entries as JSON\n"
+		"  ptscope diff A B [--summary]    compare PIDs or snapshot files\n"
+		"  ptscope share PID PID... [--frames]\n"
+		"                                  frames shared between processes\n"
 		"  ptscope OBJECT help             commands, options and columns\n"
 		"  ptscope help                    this help\n"
 		"\n"
@@ -66,6 +70,9 @@ static const struct pts_cmd objects[] = {
 	{ "stats",	do_stats },
 	{ "layout",	do_layout },
 	{ "flush",	do_flush },
+	{ "snapshot",	do_snapshot },
+	{ "diff",	do_diff },
+	{ "share",	do_share },
 	{ "help",	do_help },
 	{ NULL,		NULL },
 };
@@ -96,9 +103,13 @@ int main(int argc, char **argv)
 		err = pts_error(&ctx, errno, "write error");
 	if (!err)
 		return PTS_EXIT_OK;
+	if (err == -PTS_EDIFFER)
+		return PTS_EXIT_FAIL;	/* diff: differences found */
 	if (err == -PTS_EUSAGE)
 		return PTS_EXIT_USAGE;
 	if (!ctx.reported)
 		pts_error(&ctx, err, "failed");
+	if (ctx.trouble2)
+		return PTS_EXIT_USAGE;	/* diff: trouble, as diff(1) */
 	return PTS_EXIT_FAIL;
 }
