@@ -486,7 +486,7 @@ static int diff_pages(const struct pts_model *a, const struct pts_model *b,
 				err = add_pc(d, only_b(y), y->va, y->size,
 					     PTS_NONE, w.j, 0, 1);
 			w.j++;
-		} else if (x->va == y->va && x->size == y->size) {
+		} else if (x && y && x->va == y->va && x->size == y->size) {
 			kind = cmp_one(x, y);
 			if (kind >= 0 && common(&w, x->va))
 				err = add_pc(d, kind, x->va, x->size, w.i, w.j,

@@ -519,7 +519,9 @@ static int jr_number(struct pts_jr *r)
 		c = jr_peek(r);
 	} else {
 		while (c >= '0' && c <= '9') {
-			if (r->num > (~0ULL - 9) / 10)
+			if (r->num > ~0ULL / 10 ||
+			    (r->num == ~0ULL / 10 &&
+			     (__u64)(c - '0') > ~0ULL % 10))
 				r->is_int = false;	/* beyond 64 bits */
 			r->num = r->num * 10 + (c - '0');
 			digits = true;
@@ -741,7 +743,8 @@ int pts_jr_ints(struct pts_jr *r, __u64 *v, __u64 *neg, size_t max)
 			return -EAGAIN;
 		x = 0;
 		while (p < lim && *p >= '0' && *p <= '9') {
-			if (x > (~0ULL - 9) / 10)
+			if (x > ~0ULL / 10 ||
+			    (x == ~0ULL / 10 && (__u64)(*p - '0') > ~0ULL % 10))
 				return -EAGAIN;
 			x = x * 10 + (*p++ - '0');
 		}

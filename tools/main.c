@@ -57,7 +57,8 @@ static int do_help(struct pts_ctx *ctx, int argc, char **argv)
 		"makes the /proc source read pagemap as on kernels before 6.7.\n"
 		"\n"
 		"Exit status: 0 success, 1 runtime failure (e.g. no such process,\n"
-		"module stream incomplete), 2 usage error.  With -J errors are JSON\n"
+		"module stream incomplete), 2 usage error; diff: 0 same, 1 different,\n"
+		"2 trouble, as diff(1).  With -J errors are JSON\n"
 		"objects {\"error\", \"errno\"} on stdout, help is {\"help\"}.\n",
 		PTSCOPE_DEBUGFS_DIR);
 	return 0;

@@ -292,6 +292,9 @@ static int rd_str(struct snap_rd *s, const char *what, char *buf, size_t len,
 	if (tok != PTS_JT_STR)
 		return rd_fail(s, -EBADMSG, "%s: not a string (byte %llu)",
 			       what, (unsigned long long)pts_jr_where(&s->r));
+	if (buf && s->r.len_str >= len)
+		return rd_fail(s, -EBADMSG, "%s: string longer than %zu bytes",
+			       what, len - 1);
 	if (buf)
 		snprintf(buf, len, "%s", s->r.str);
 	if (dup) {
