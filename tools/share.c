@@ -6,8 +6,9 @@
  * Every present leaf of every process is cut into its 4K frames (a 2M
  * leaf maps 512 of them); the (frame, process, address) triples are
  * sorted by frame, and a frame mapped by at least two distinct processes
- * is shared.  Its class comes from the page state of its mappings: the
- * zero page (or huge zero page), KSM, shmem, file page cache, and
+ * is shared.  Its class comes from the page state of its first mapping:
+ * the zero page (or huge zero page), KSM, shmem (swap-backed: shared
+ * anonymous memory, SysV shm, and files on tmpfs), file page cache, and
  * anonymous, which between distinct processes can only be copy-on-write
  * after fork ("cow").
  *
@@ -446,8 +447,9 @@ static int do_help(struct pts_ctx *ctx, int argc, char **argv)
 		"       ptscope share help\n"
 		"\n"
 		"Physical frames mapped by two or more of the processes, by class: cow\n"
-		"(anonymous, shared after fork), file (page cache), shmem, ksm, zero (the\n"
-		"zero page), other; totals per process and per mapping.  Per process:\n"
+		"(anonymous, shared after fork), file (page cache), shmem (tmpfs files\n"
+		"too), ksm, zero (the zero page), other; totals per process and per\n"
+		"mapping.  Per process:\n"
 		"RSS (present 4K pages, zero page excluded), SHARED (on frames another\n"
 		"of the processes maps), PSS (sum of 4096/mapcount, mapcount the\n"
 		"kernel's: the module's, or /proc/kpagecount), GSHARE (sum of 4096/k, k\n"

@@ -19,9 +19,14 @@ static void ws(const char **p)
 
 static char *parse_str(const char **p)
 {
-	const char *s = *p + 1;
-	char *out = malloc(strlen(s) + 1), *o = out;
+	const char *s = *p + 1, *e = s;
+	char *out, *o;
 
+	/* the escaped length bounds the text: allocate that, not the rest */
+	while (*e && *e != '"')
+		e += *e == '\\' && e[1] ? 2 : 1;
+	out = malloc(e - s + 1);
+	o = out;
 	if (!out)
 		return NULL;
 	while (*s && *s != '"') {

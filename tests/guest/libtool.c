@@ -17,12 +17,18 @@
 #define KMODS		"/lib/ptscope-kmods"
 #define USER_TOP	(1ULL << 56)
 
+/* $PTSCOPE overrides the binary, to run a test outside the guest */
+static const char *bin(void)
+{
+	return getenv("PTSCOPE") ? getenv("PTSCOPE") : PTSCOPE_BIN;
+}
+
 static int split_args(char *line, char **argv, int max)
 {
 	char *tok, *save = NULL;
 	int argc = 0;
 
-	argv[argc++] = PTSCOPE_BIN;
+	argv[argc++] = (char *)bin();
 	for (tok = strtok_r(line, " ", &save); tok && argc < max - 1;
 	     tok = strtok_r(NULL, " ", &save))
 		argv[argc++] = tok;
@@ -62,7 +68,7 @@ int tool_run(struct tool_out *o, const char *fmt, ...)
 		dup2(p[1], 1);
 		dup2(efd, 2);
 		close(p[0]);
-		execv(PTSCOPE_BIN, argv);
+		execv(bin(), argv);
 		_exit(127);
 	}
 	close(p[1]);
@@ -120,7 +126,7 @@ pid_t tool_spawn_stdin(int *wfd, const char *fmt, ...)
 		dup2(null, 1);
 		dup2(null, 2);
 		close(p[1]);
-		execv(PTSCOPE_BIN, argv);
+		execv(bin(), argv);
 		_exit(127);
 	}
 	close(p[0]);

@@ -827,7 +827,7 @@ int main(void)
 	int have_swap;
 
 	tap_init();
-	if (access(PTSCOPE_BIN, X_OK)) {
+	if (access(getenv("PTSCOPE") ? getenv("PTSCOPE") : PTSCOPE_BIN, X_OK)) {
 		tap_skip("no " PTSCOPE_BIN, "ptscope diff");
 		return tap_done();
 	}
