@@ -501,9 +501,16 @@ int do_share(struct pts_ctx *ctx, int argc, char **argv)
 	if (n < 2)
 		return pts_usage_error(ctx, "share: expected two PIDs or more");
 	for (j = 0; j < n; j++) {
+		__u32 other;
+		int k;
+
 		if (pts_parse_pid(argv[i + j], &pid))
 			return pts_usage_error(ctx, "invalid pid '%s'",
 					       argv[i + j]);
+		for (k = 0; k < j; k++)
+			if (!pts_parse_pid(argv[i + k], &other) && other == pid)
+				return pts_usage_error(ctx, "share: pid %u given twice",
+						       pid);
 	}
 	models = calloc(n, sizeof(*models));
 	si = calloc(n, sizeof(*si));

@@ -375,6 +375,8 @@ static void test_cli(void **state)
 	assert_non_null(strstr(pts_err, "pid 2147483600"));
 	assert_int_equal(run_pts("share", "1", NULL), 2);
 	assert_int_equal(run_pts("share", "1", "x", NULL), 2);
+	assert_int_equal(run_pts("share", pid, pid, NULL), 2);
+	assert_non_null(strstr(pts_err, "given twice"));
 	unlink(p);
 	unlink(q);
 	rmdir(dir);
