@@ -723,7 +723,7 @@ closed:
  */
 int pts_jr_ints(struct pts_jr *r, __u64 *v, __u64 *neg, size_t max)
 {
-	const char *p = r->buf + r->pos, *lim = r->buf + r->len - 8;
+	const char *p = r->buf + r->pos, *lim = r->buf + r->len - 8, *d;
 	size_t n = 0;
 	bool minus;
 	__u64 x;
@@ -742,12 +742,13 @@ int pts_jr_ints(struct pts_jr *r, __u64 *v, __u64 *neg, size_t max)
 					     p[1] <= '9'))
 			return -EAGAIN;
 		x = 0;
-		while (p < lim && *p >= '0' && *p <= '9') {
-			if (x > ~0ULL / 10 ||
-			    (x == ~0ULL / 10 && (__u64)(*p - '0') > ~0ULL % 10))
-				return -EAGAIN;
+		d = p;
+		while (p < lim && (unsigned int)(*p - '0') < 10)
 			x = x * 10 + (*p++ - '0');
-		}
+		/* 19 digits always fit; 20 only up to 2^64 - 1 */
+		if (p - d > 20 ||
+		    (p - d == 20 && memcmp(d, "18446744073709551615", 20) > 0))
+			return -EAGAIN;
 		if (p >= lim || n == max || *p == '.' || *p == 'e' ||
 		    *p == 'E')
 			return -EAGAIN;

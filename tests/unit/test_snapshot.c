@@ -320,6 +320,91 @@ static void test_bad_files(void **state)
 	}
 }
 
+/*
+ * A large snapshot goes through the reader's fast path for rows of
+ * integers: the same values come back, extremes included, and a bad row
+ * deep inside is refused as the slow path refuses it.
+ */
+static void test_large(void **state)
+{
+	static const struct {
+		const char *row;
+		const char *msg;
+	} bad_rows[] = {
+		{ "[%llu,4096,4,0,18446744073709551616,0,0,0,0,0,0,0]", "pfn: not an unsigned integer" },
+		{ "[%llu,4096,4,0,99999999999999999999,0,0,0,0,0,0,0]", "pfn: not an unsigned integer" },
+		{ "[%llu,4096,4,0,1,0,0,0,0,0,0]", "11 fields, 12 expected" },
+		{ "[%llu,4096,4,0,1,0,0,0,0,0,0,0,0]", "more than 12 fields" },
+		{ "[%llu,4096,-1,0,-1,0,0,0,0,0,0,0]", "a negative number" },
+		{ "[%llu,4096,-2,0,1,0,0,0,0,0,0,0]", "a negative number" },
+		{ "[%llu,4096,4,0,01,0,0,0,0,0,0,0]", "',' or ']' expected" },
+		{ "[%llu,4096,4,0,1.0,0,0,0,0,0,0,0]", "not an unsigned integer" },
+		{ "[%llu,4096,4,0,1e3,0,0,0,0,0,0,0]", "not an unsigned integer" },
+		{ "[%llu,4096,4,0,,0,0,0,0,0,0,0]", "a value expected" },
+		{ "[%llu,4096,4,0,1,0,0,0,0,0,0,0", "more than 12 fields" },
+	};
+	struct pts_snapinfo si, si2;
+	struct pts_model m, m2;
+	struct pts_entry *e;
+	char *t, *t2, msg[256], row[128], *p, *q;
+	size_t len, l2, i, k;
+	const size_t n = 3000, at = 2000;
+
+	(void)state;
+	pts_model_init(&m);
+	memset(&si, 0, sizeof(si));
+	m.pid = 1;
+	m.arch.levels = 4;
+	vma(&m, 0x100000000ULL, 0x100000000ULL + n * 4096, "rw-p", "big");
+	for (i = 0; i < n; i++) {
+		e = ent(&m, 0x100000000ULL + i * 4096, 4096,
+			i % 3 ? PTS_PRESENT : PTS_SWAP, i * 7919, 0);
+		e->flags = i % 5 ? ~0ULL : 0;
+		e->swap_offset = i % 7 ? 0xffffffffffffffffULL - i : 0;
+		e->level = i % 11 ? PTSCOPE_LVL_PTE : PTS_LVL_UNKNOWN;
+		e->mapcount = 0xffffffffU;
+	}
+	t = write_mem(&m, &si, &len);
+	assert_int_equal(read_mem(t, len, &m2, &si2, msg, sizeof(msg)), 0);
+	assert_int_equal(m2.nr_entries, n);
+	for (i = 0; i < n; i++) {
+		assert_true(m2.entries[i].flags == m.entries[i].flags);
+		assert_true(m2.entries[i].swap_offset == m.entries[i].swap_offset);
+		assert_true(m2.entries[i].pfn == m.entries[i].pfn);
+		assert_int_equal(m2.entries[i].level, m.entries[i].level);
+		assert_int_equal(m2.entries[i].mapcount, 0xffffffffU);
+	}
+	pts_model_free(&m2);
+
+	/* entry @at replaced by a bad row */
+	p = t;
+	for (k = 0; k <= at + 1; k++) {	/* the VMA row, then entries */
+		p = strstr(p + 1, "\n[");
+		assert_non_null(p);
+	}
+	p++;
+	q = strchr(p, ']');
+	for (i = 0; i < ARRAY_SIZE(bad_rows); i++) {
+		snprintf(row, sizeof(row), bad_rows[i].row,
+			 (unsigned long long)m.entries[at].va);
+		l2 = (p - t) + strlen(row) + (len - (q + 1 - t));
+		t2 = malloc(l2 + 1);
+		assert_non_null(t2);
+		memcpy(t2, t, p - t);
+		memcpy(t2 + (p - t), row, strlen(row));
+		memcpy(t2 + (p - t) + strlen(row), q + 1, len - (q + 1 - t));
+		assert_int_not_equal(read_mem(t2, l2, &m2, &si2, msg, sizeof(msg)), 0);
+		if (!strstr(msg, bad_rows[i].msg) ||
+		    !strstr(msg, i < 6 ? "entries[2000]" : ""))
+			fail_msg("row %zu: \"%s\", expected \"%s\"", i, msg,
+				 bad_rows[i].msg);
+		pts_model_free(&m2);
+		free(t2);
+	}
+	free(t);
+	pts_model_free(&m);
+}
+
 /* the binary: exit status 2 and a message for bad operands of diff */
 static void test_cli(void **state)
 {
@@ -388,6 +473,7 @@ int main(void)
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_prefixes),
 		cmocka_unit_test(test_bad_files),
+		cmocka_unit_test(test_large),
 		cmocka_unit_test(test_cli),
 	};
 
