@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <json.h>
 
 #include "pts.h"
 
@@ -291,6 +292,25 @@ static void test_render(void **state)
 	assert_non_null(strstr(buf, "\"change\":\"swapout\",\"va\":\"0x14000\",\"size\":4096,\"a\":{\"entries\":1,\"type\":\"present\""));
 	free(buf);
 	buf = NULL;
+	/* pretty: the same document, json-c reads it */
+	ctx.pretty = true;
+	f = open_memstream(&buf, &len);
+	ctx.out = f;
+	assert_int_equal(pts_diff_render(&ctx, &a, &si, &b, &si, &d, f), 0);
+	fclose(f);
+	{
+		struct json_object *o = json_tokener_parse(buf), *v;
+
+		assert_non_null(o);
+		assert_true(json_object_object_get_ex(o, "differences", &v));
+		assert_int_equal(json_object_get_int(v), 21);
+		assert_true(json_object_object_get_ex(o, "pages", &v));
+		assert_int_equal(json_object_array_length(v), 12);
+		json_object_put(o);
+	}
+	free(buf);
+	buf = NULL;
+	ctx.pretty = false;
 	ctx.json = false;
 	f = open_memstream(&buf, &len);
 	ctx.out = f;
