@@ -29,6 +29,10 @@ static int do_help(struct pts_ctx *ctx, int argc, char **argv)
 		"                                  picture of the address space\n"
 		"  ptscope flush PID [--range START-END]\n"
 		"  ptscope flush --all             flush TLB entries (ptscope.ko)\n"
+		"  ptscope snapshot PID [-o FILE]  save mappings and entries as JSON\n"
+		"  ptscope diff A B [--summary]    compare PIDs or snapshot files\n"
+		"  ptscope share PID PID... [--frames]\n"
+		"                                  frames shared between processes\n"
 		"  ptscope aslr [-n N] [-R] [--] PROGRAM [ARGS]\n"
 		"                                  entropy of the layout over N runs\n"
 		"  ptscope elf PID [--audit] [--symbols]\n"
@@ -58,9 +62,10 @@ static int do_help(struct pts_ctx *ctx, int argc, char **argv)
 		"makes the /proc source read pagemap as on kernels before 6.7.\n"
 		"\n"
 		"Exit status: 0 success, 1 runtime failure (e.g. no such process,\n"
-		"module stream incomplete), 2 usage error.  With -J errors are JSON\n"
-		"objects {\"error\", \"errno\"} on stdout, help is {\"help\"}.\n"
-		"aslr: 2 for every error.  elf: 0 clean, 1 violations, 2 error.\n",
+		"module stream incomplete), 2 usage error; diff: 0 same, 1 different,\n"
+		"2 trouble, as diff(1).  aslr: 2 for every error.  elf: 0 clean,\n"
+		"1 violations, 2 error.  With -J errors are JSON\n"
+		"objects {\"error\", \"errno\"} on stdout, help is {\"help\"}.\n",
 		PTSCOPE_DEBUGFS_DIR);
 	return 0;
 }
@@ -72,6 +77,9 @@ static const struct pts_cmd objects[] = {
 	{ "stats",	do_stats },
 	{ "layout",	do_layout },
 	{ "flush",	do_flush },
+	{ "snapshot",	do_snapshot },
+	{ "diff",	do_diff },
+	{ "share",	do_share },
 	{ "aslr",	do_aslr },
 	{ "elf",	do_elf },
 	{ "help",	do_help },
@@ -104,11 +112,15 @@ int main(int argc, char **argv)
 		err = pts_error(&ctx, errno, "write error");
 	if (!err)
 		return PTS_EXIT_OK;
+	if (err == -PTS_EDIFFER)
+		return PTS_EXIT_FAIL;	/* diff: differences found */
 	if (err == -PTS_EUSAGE)
 		return PTS_EXIT_USAGE;
 	if (err == -PTS_EFOUND)
 		return PTS_EXIT_FAIL;	/* elf: violations found, reported */
 	if (!ctx.reported)
 		pts_error(&ctx, err, "failed");
+	if (ctx.trouble2)
+		return PTS_EXIT_USAGE;	/* diff: trouble, as diff(1) */
 	return PTS_EXIT_FAIL;
 }

@@ -74,6 +74,7 @@ enum pts_source {
  * @out:	where output goes (stdout, a memory stream in tests)
  * @err:	where plain errors and notes go
  * @reported:	an error message was already printed
+ * @trouble2:	failures exit with status 2 (diff, as diff(1))
  */
 struct pts_ctx {
 	bool json;
@@ -86,6 +87,7 @@ struct pts_ctx {
 	FILE *out;
 	FILE *err;
 	bool reported;
+	bool trouble2;
 };
 
 /* ------------------------------------------------------------------ */
@@ -894,6 +896,351 @@ int do_layout(struct pts_ctx *ctx, int argc, char **argv);
 int do_flush(struct pts_ctx *ctx, int argc, char **argv);
 
 /* ------------------------------------------------------------------ */
+/* jstream.c: streaming JSON writer and pull reader                    */
+
+#define PTS_JW_DEPTH	32
+
+/**
+ * struct pts_jw - a JSON writer that prints as it goes
+ * @f:		the stream
+ * @pretty:	one member or element per line
+ * @flat:	inside an array written on one line
+ * @after_key:	a key was printed, its value comes next
+ * @depth:	open containers
+ * @count:	members or elements so far, per open container
+ * @flatd:	@flat of the enclosing level, per open container
+ */
+struct pts_jw {
+	FILE *f;
+	bool pretty;
+	bool flat;
+	bool after_key;
+	int depth;
+	unsigned long count[PTS_JW_DEPTH];
+	bool flatd[PTS_JW_DEPTH];
+};
+
+void pts_jw_init(struct pts_jw *w, FILE *f, bool pretty);
+void pts_jw_str_raw(FILE *f, const char *s);
+void pts_jw_key(struct pts_jw *w, const char *key);
+void pts_jw_obj(struct pts_jw *w, const char *key);
+void pts_jw_arr(struct pts_jw *w, const char *key, bool flat);
+void pts_jw_end(struct pts_jw *w, char c);
+void pts_jw_str(struct pts_jw *w, const char *key, const char *s);
+void pts_jw_u64(struct pts_jw *w, const char *key, __u64 v);
+void pts_jw_i64(struct pts_jw *w, const char *key, long long v);
+void pts_jw_hex(struct pts_jw *w, const char *key, __u64 v);
+void pts_jw_double(struct pts_jw *w, const char *key, double v);
+void pts_jw_null(struct pts_jw *w, const char *key);
+void pts_jw_bool(struct pts_jw *w, const char *key, bool v);
+void pts_jw_bits(struct pts_jw *w, const char *key, __u64 bits,
+		 const struct pts_name *tbl, size_t n);
+
+/* tokens of struct pts_jr */
+enum pts_jtok {
+	PTS_JT_EOF,
+	PTS_JT_OBJ,		/* '{' */
+	PTS_JT_END_OBJ,		/* '}' */
+	PTS_JT_ARR,		/* '[' */
+	PTS_JT_END_ARR,		/* ']' */
+	PTS_JT_KEY,
+	PTS_JT_STR,
+	PTS_JT_NUM,
+	PTS_JT_TRUE,
+	PTS_JT_FALSE,
+	PTS_JT_NULL,
+};
+
+#define PTS_JR_DEPTH	32
+#define PTS_JR_MAX_STR	(1 << 20)
+#define PTS_ETRUNC	ENODATA	/* the document ends early */
+
+/**
+ * struct pts_jr - a pull JSON reader over a stream
+ * @f:		the stream
+ * @buf:	bytes read ahead
+ * @pos:	next byte in @buf
+ * @len:	bytes in @buf
+ * @off:	offset of @buf[0] in the document
+ * @str:	the last string or key, NUL terminated
+ * @len_str:	its length
+ * @cap:	size of @str
+ * @num:	the last number's magnitude, when @is_int
+ * @neg:	it had a minus sign
+ * @is_int:	it was an integer that fits 64 bits
+ * @depth:	open containers
+ * @state:	what is expected next, per level
+ * @in_obj:	the container at each level is an object
+ * @err:	the first error, sticky
+ * @msg:	what it was, with the byte offset
+ */
+struct pts_jr {
+	FILE *f;
+	char buf[1 << 16];
+	size_t pos;
+	size_t len;
+	__u64 off;
+	char *str;
+	size_t len_str;
+	size_t cap;
+	__u64 num;
+	bool neg;
+	bool is_int;
+	int depth;
+	int state[PTS_JR_DEPTH];
+	bool in_obj[PTS_JR_DEPTH];
+	int err;
+	char msg[160];
+};
+
+int pts_jr_init(struct pts_jr *r, FILE *f);
+void pts_jr_free(struct pts_jr *r);
+int pts_jr_next(struct pts_jr *r);
+int pts_jr_skip(struct pts_jr *r, int tok);
+int pts_jr_ints(struct pts_jr *r, __u64 *v, __u64 *neg, size_t max);
+__u64 pts_jr_where(const struct pts_jr *r);
+
+/* ------------------------------------------------------------------ */
+/* snapshot.c, diff.c, share.c                                          */
+
+#define PTS_SNAP_FORMAT		"ptscope-snapshot"
+#define PTS_SNAP_VERSION	1
+
+/*
+ * Returned by a handler that ran fine and found differences (diff):
+ * main() turns it into exit status 1.  A handler that sets
+ * pts_ctx.trouble2 has its failures exit with status 2, as diff(1).
+ */
+#define PTS_EDIFFER		4097
+
+/**
+ * struct pts_snapinfo - what a snapshot says about where it came from
+ * @comm:	the process's command name
+ * @kernel:	kernel release (uname -r)
+ * @time:	when it was taken, UTC, ISO 8601
+ * @time_ns:	the same, nanoseconds since the epoch
+ * @path:	the file it was read from, "" for a live process
+ */
+struct pts_snapinfo {
+	char comm[64];
+	char kernel[128];
+	char time[40];
+	__u64 time_ns;
+	char path[4096];
+};
+
+int pts_snap_take(struct pts_ctx *ctx, __u32 pid, struct pts_model *m,
+		  struct pts_snapinfo *si);
+int pts_snap_write(const struct pts_model *m, const struct pts_snapinfo *si,
+		   FILE *f);
+int pts_snap_read(FILE *f, struct pts_model *m, struct pts_snapinfo *si,
+		  char *msg, size_t len);
+int pts_snap_load(struct pts_ctx *ctx, const char *path, struct pts_model *m,
+		  struct pts_snapinfo *si);
+int pts_snap_arg(struct pts_ctx *ctx, const char *arg, struct pts_model *m,
+		 struct pts_snapinfo *si);
+
+/* mapping changes (struct pts_mchange.kind) */
+enum pts_mchange_kind {
+	PTS_MC_ADDED,
+	PTS_MC_REMOVED,
+	PTS_MC_MOVED,
+	PTS_MC_RESIZED,
+	PTS_MC_PERMS,
+	PTS_NR_MC,
+};
+
+/* page changes (struct pts_pchange.kind) */
+enum pts_pchange_kind {
+	PTS_PC_PRESENT,		/* newly present */
+	PTS_PC_GONE,		/* present or swapped, now nothing */
+	PTS_PC_REMAPPED,	/* another frame (or swap slot) */
+	PTS_PC_SWAPOUT,		/* now a swap entry */
+	PTS_PC_SWAPIN,		/* was a swap entry, now present */
+	PTS_PC_COLLAPSE,	/* small leaves became one huge leaf */
+	PTS_PC_SPLIT,		/* a huge leaf became small leaves */
+	PTS_PC_OTHER,		/* other non-present entries changed */
+	PTS_NR_PC,
+};
+
+#define PTS_NONE	((size_t)-1)
+
+/**
+ * struct pts_mchange - one mapping change
+ * @kind:	enum pts_mchange_kind
+ * @a:		VMA index in A, PTS_NONE when added
+ * @b:		VMA index in B, PTS_NONE when removed
+ */
+struct pts_mchange {
+	int kind;
+	size_t a;
+	size_t b;
+};
+
+/**
+ * struct pts_pchange - one page change
+ * @kind:	enum pts_pchange_kind
+ * @va:		first address
+ * @size:	bytes covered
+ * @a:		first entry of A covering it, PTS_NONE if none
+ * @b:		first entry of B, PTS_NONE if none
+ * @na:		entries of A in the range
+ * @nb:		entries of B in the range
+ */
+struct pts_pchange {
+	int kind;
+	__u64 va;
+	__u64 size;
+	size_t a;
+	size_t b;
+	__u32 na;
+	__u32 nb;
+};
+
+/**
+ * struct pts_diff - the differences from A to B
+ * @mc:		mapping changes, in address order of A then B
+ * @nr_mc:	their number
+ * @pc:		page changes, in address order
+ * @nr_pc:	their number
+ * @cap_pc:	allocated
+ * @mcount:	mapping changes per kind
+ * @pcount:	page changes per kind
+ * @pbytes:	bytes of page changes per kind
+ */
+struct pts_diff {
+	struct pts_mchange *mc;
+	size_t nr_mc;
+	struct pts_pchange *pc;
+	size_t nr_pc;
+	size_t cap_pc;
+	__u64 mcount[PTS_NR_MC];
+	__u64 pcount[PTS_NR_PC];
+	__u64 pbytes[PTS_NR_PC];
+};
+
+const char *pts_mchange_name(int kind);
+const char *pts_pchange_name(int kind);
+int pts_diff_compute(const struct pts_model *a, const struct pts_model *b,
+		     struct pts_diff *d);
+void pts_diff_free(struct pts_diff *d);
+int pts_diff_render(struct pts_ctx *ctx, const struct pts_model *a,
+		    const struct pts_snapinfo *ia, const struct pts_model *b,
+		    const struct pts_snapinfo *ib, const struct pts_diff *d,
+		    FILE *out);
+
+/* classes of shared frames (struct pts_sframe.cls) */
+enum pts_share_class {
+	PTS_SH_COW,		/* anonymous, shared after fork */
+	PTS_SH_FILE,		/* file page cache */
+	PTS_SH_SHMEM,		/* shmem / tmpfs / shared anonymous */
+	PTS_SH_KSM,
+	PTS_SH_ZERO,		/* the zero page (or huge zero page) */
+	PTS_SH_OTHER,
+	PTS_NR_SH,
+};
+
+/**
+ * struct pts_smap - one 4K page of one process mapping a frame
+ * @pfn:	the frame
+ * @va:		the address of the page
+ * @proc:	index of the process
+ * @vma:	index of the VMA in that process's model
+ * @entry:	index of the entry in that model
+ */
+struct pts_smap {
+	__u64 pfn;
+	__u64 va;
+	__u32 proc;
+	__u32 vma;
+	size_t entry;
+};
+
+/**
+ * struct pts_sframe - a frame mapped by two or more of the processes
+ * @pfn:	the frame
+ * @cls:	enum pts_share_class
+ * @first:	its first mapping in struct pts_share.maps
+ * @nmaps:	mappings of it by the processes (k)
+ * @nprocs:	distinct processes mapping it (p)
+ * @mapcount:	the kernel's mapcount (module or /proc/kpagecount), 0 if
+ *		unknown
+ */
+struct pts_sframe {
+	__u64 pfn;
+	int cls;
+	size_t first;
+	__u32 nmaps;
+	__u32 nprocs;
+	__u32 mapcount;
+};
+
+/**
+ * struct pts_sproc - totals of one process
+ * @rss:	bytes of present 4K pages mapped, the zero page excluded
+ * @shared:	bytes of them on frames shared with another process, by class
+ *		(the zero page included under PTS_SH_ZERO)
+ * @pss:	sum of 4096 / mapcount (kernel's) over its pages
+ * @gshare:	sum of 4096 / k over its pages, k the mappings of the frame
+ *		by the given processes
+ */
+struct pts_sproc {
+	__u64 rss;
+	__u64 shared[PTS_NR_SH];
+	double pss;
+	double gshare;
+};
+
+/**
+ * struct pts_svma - totals of one mapping of one process
+ * @proc:	index of the process
+ * @vma:	index of the VMA
+ * @shared:	bytes on shared frames, by class
+ * @gshare:	as struct pts_sproc.gshare
+ * @pss:	as struct pts_sproc.pss
+ */
+struct pts_svma {
+	__u32 proc;
+	__u32 vma;
+	__u64 shared[PTS_NR_SH];
+	double gshare;
+	double pss;
+};
+
+/**
+ * struct pts_share - the result of share
+ * @nr_procs:	processes
+ * @models:	their models
+ * @maps:	every present 4K page of every process, sorted by frame
+ * @nr_maps:	their number
+ * @frames:	frames mapped by two or more processes, ascending
+ * @nr_frames:	their number
+ * @total:	distinct shared frames per class
+ * @procs:	per process
+ * @vmas:	per mapping with shared pages, process then address order
+ * @nr_vmas:	their number
+ */
+struct pts_share {
+	size_t nr_procs;
+	const struct pts_model *models;
+	struct pts_smap *maps;
+	size_t nr_maps;
+	struct pts_sframe *frames;
+	size_t nr_frames;
+	__u64 total[PTS_NR_SH];
+	struct pts_sproc *procs;
+	struct pts_svma *vmas;
+	size_t nr_vmas;
+};
+
+const char *pts_share_class_name(int cls);
+int pts_share_compute(const struct pts_model *models, size_t n,
+		      struct pts_share *s);
+void pts_share_free(struct pts_share *s);
+
+int do_snapshot(struct pts_ctx *ctx, int argc, char **argv);
+int do_diff(struct pts_ctx *ctx, int argc, char **argv);
+int do_share(struct pts_ctx *ctx, int argc, char **argv);
 /* aslr: entropy of bases across runs (entropy.c, aslr.c)               */
 
 /*

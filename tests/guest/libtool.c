@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libtool.c - see libtool.h.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/swap.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "libtool.h"
+
+#define KMODS		"/lib/ptscope-kmods"
+#define USER_TOP	(1ULL << 56)
+
+/* $PTSCOPE overrides the binary, to run a test outside the guest */
+static const char *bin(void)
+{
+	return getenv("PTSCOPE") ? getenv("PTSCOPE") : PTSCOPE_BIN;
+}
+
+static int split_args(char *line, char **argv, int max)
+{
+	char *tok, *save = NULL;
+	int argc = 0;
+
+	argv[argc++] = (char *)bin();
+	for (tok = strtok_r(line, " ", &save); tok && argc < max - 1;
+	     tok = strtok_r(NULL, " ", &save))
+		argv[argc++] = tok;
+	argv[argc] = NULL;
+	return argc;
+}
+
+int tool_run(struct tool_out *o, const char *fmt, ...)
+{
+	char line[1024], *argv[32];
+	char errpath[] = "/tmp/libtool_err_XXXXXX";
+	size_t len = 0, cap = 1 << 16;
+	int p[2], efd, st;
+	va_list ap;
+	ssize_t n;
+	pid_t pid;
+	char *nb;
+
+	memset(o, 0, sizeof(*o));
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	split_args(line, argv, 32);
+	efd = mkstemp(errpath);
+	if (efd < 0)
+		return -errno;
+	unlink(errpath);
+	if (pipe(p)) {
+		close(efd);
+		return -errno;
+	}
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (!pid) {
+		dup2(p[1], 1);
+		dup2(efd, 2);
+		close(p[0]);
+		execv(bin(), argv);
+		_exit(127);
+	}
+	close(p[1]);
+	o->out = malloc(cap);
+	while (o->out && (n = read(p[0], o->out + len, cap - len - 1)) > 0) {
+		len += n;
+		if (len + 1 == cap) {
+			nb = realloc(o->out, cap * 2);
+			if (!nb) {
+				free(o->out);
+				o->out = NULL;
+				break;
+			}
+			o->out = nb;
+			cap *= 2;
+		}
+	}
+	close(p[0]);
+	if (o->out)
+		o->out[len] = '\0';
+	waitpid(pid, &st, 0);
+	n = pread(efd, o->err, sizeof(o->err) - 1, 0);
+	o->err[n > 0 ? n : 0] = '\0';
+	close(efd);
+	o->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	return o->out ? 0 : -ENOMEM;
+}
+
+void tool_out_free(struct tool_out *o)
+{
+	free(o->out);
+	o->out = NULL;
+}
+
+pid_t tool_spawn_stdin(int *wfd, const char *fmt, ...)
+{
+	char line[1024], *argv[32];
+	int p[2], null;
+	va_list ap;
+	pid_t pid;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	split_args(line, argv, 32);
+	if (pipe(p))
+		return -errno;
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (!pid) {
+		null = open("/dev/null", O_WRONLY);
+		dup2(p[0], 0);
+		dup2(null, 1);
+		dup2(null, 2);
+		close(p[1]);
+		execv(bin(), argv);
+		_exit(127);
+	}
+	close(p[0]);
+	*wfd = p[1];
+	return pid;
+}
+
+int pmsnap_take(pid_t pid, struct pmsnap *s)
+{
+	size_t i, n;
+	int fd, err;
+
+	memset(s, 0, sizeof(*s));
+	err = maps_read(pid, &s->maps, &s->nm);
+	if (err)
+		return err;
+	s->pm = calloc(s->nm + 1, sizeof(*s->pm));
+	fd = pagemap_open(pid);
+	if (!s->pm || fd < 0) {
+		if (fd >= 0)
+			close(fd);
+		pmsnap_free(s);
+		return fd < 0 ? fd : -ENOMEM;
+	}
+	for (i = 0; i < s->nm; i++) {
+		if (s->maps[i].start >= USER_TOP)
+			continue;
+		n = (s->maps[i].end - s->maps[i].start) / PG_SIZE;
+		s->pm[i] = calloc(n, sizeof(uint64_t));
+		if (!s->pm[i]) {
+			err = -ENOMEM;
+			break;
+		}
+		err = pagemap_read(fd, s->maps[i].start, n, s->pm[i]);
+		if (err)
+			break;
+	}
+	close(fd);
+	if (err)
+		pmsnap_free(s);
+	return err;
+}
+
+void pmsnap_free(struct pmsnap *s)
+{
+	size_t i;
+
+	for (i = 0; s->pm && i < s->nm; i++)
+		free(s->pm[i]);
+	free(s->pm);
+	free(s->maps);
+	memset(s, 0, sizeof(*s));
+}
+
+static long find(const struct pmsnap *s, uint64_t va)
+{
+	size_t lo = 0, hi = s->nm, mid;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (va < s->maps[mid].start)
+			hi = mid;
+		else if (va >= s->maps[mid].end)
+			lo = mid + 1;
+		else
+			return s->pm[mid] ? (long)mid : -1;
+	}
+	return -1;
+}
+
+int pmsnap_at(const struct pmsnap *s, uint64_t va, uint64_t *pm)
+{
+	long i = find(s, va);
+
+	if (i < 0)
+		return 0;
+	*pm = s->pm[i][(va - s->maps[i].start) / PG_SIZE];
+	return 1;
+}
+
+const struct map_ent *pmsnap_vma(const struct pmsnap *s, uint64_t va)
+{
+	long i = find(s, va);
+
+	return i < 0 ? NULL : &s->maps[i];
+}
+
+int pmsnap_same(const struct pmsnap *a, const struct pmsnap *b)
+{
+	size_t i;
+
+	if (!maps_equal(a->maps, a->nm, b->maps, b->nm))
+		return 0;
+	for (i = 0; i < a->nm; i++) {
+		if (!a->pm[i] || !b->pm[i])
+			continue;
+		if (memcmp(a->pm[i], b->pm[i],
+			   (a->maps[i].end - a->maps[i].start) / PG_SIZE * 8))
+			return 0;
+	}
+	return 1;
+}
+
+int kpagecount_read(uint64_t pfn, uint64_t *count)
+{
+	int fd = open("/proc/kpagecount", O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = pread(fd, count, sizeof(*count), (off_t)(pfn * sizeof(*count)));
+	close(fd);
+	return n == sizeof(*count) ? 0 : -EIO;
+}
+
+static int loaded_zs, loaded_zram;
+
+static int sh(const char *cmd)
+{
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+int swap_on(char *why, size_t len)
+{
+	if (access(KMODS "/zram.ko", R_OK) && access("/sys/block/zram0", F_OK)) {
+		snprintf(why, len, "no zram module in " KMODS);
+		return -ENOENT;
+	}
+	if (access("/sys/block/zram0", F_OK)) {
+		loaded_zs = !sh("insmod " KMODS "/zsmalloc.ko 2>/dev/null");
+		loaded_zram = !sh("insmod " KMODS "/zram.ko 2>/dev/null");
+	}
+	if (write_file_str("/sys/block/zram0/disksize", "64M") ||
+	    sh("mkswap /dev/zram0 >/dev/null 2>&1") ||
+	    swapon("/dev/zram0", 0)) {
+		snprintf(why, len,
+			 "zram swap could not be set up (insmod, disksize, mkswap or swapon failed)");
+		swap_off();
+		return -EIO;
+	}
+	return 0;
+}
+
+void swap_off(void)
+{
+	swapoff("/dev/zram0");
+	write_file_str("/sys/block/zram0/reset", "1");
+	if (loaded_zram)
+		sh("rmmod zram 2>/dev/null");
+	if (loaded_zs)
+		sh("rmmod zsmalloc 2>/dev/null");
+	loaded_zram = loaded_zs = 0;
+}
