@@ -64,9 +64,14 @@ static void j_ws(const char **p)
 
 static char *j_str(const char **p)
 {
-	const char *s = *p + 1;
-	char *out = malloc(strlen(s) + 1), *o = out;
+	const char *s = *p + 1, *e = s;
+	char *out, *o;
 
+	/* the string's own (escaped) length, not the rest of the document */
+	while (*e && *e != '"')
+		e += *e == '\\' && e[1] ? 2 : 1;
+	out = malloc(e - s + 1);
+	o = out;
 	if (!out)
 		return NULL;
 	while (*s && *s != '"') {
