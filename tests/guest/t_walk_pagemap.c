@@ -824,12 +824,18 @@ static void check_huge(const struct walk *w, const struct scn *s,
 		if (!(pm & PM_PRESENT) ||
 		    kpageflags_read(pm & PM_PFN_MASK, &kpf) ||
 		    !(kpf & (1ULL << KPF_THP))) {
-			read_file_str("/sys/kernel/mm/transparent_hugepage/enabled",
-				      thp, sizeof(thp));
+			if (read_file_str("/sys/kernel/mm/transparent_hugepage/enabled",
+					  thp, sizeof(thp)))
+				thp[0] = '\0';
 			thp[strcspn(thp, "\n")] = '\0';
-			snprintf(reason, sizeof(reason),
-				 "the kernel gave no THP (kpageflags %#llx, THP enabled: %s)",
-				 (unsigned long long)kpf, thp);
+			if (!thp[0])
+				snprintf(reason, sizeof(reason), "%s",
+					 kconfig_why("CONFIG_TRANSPARENT_HUGEPAGE",
+						     "no THP in this kernel"));
+			else
+				snprintf(reason, sizeof(reason),
+					 "the kernel gave no THP (kpageflags %#llx, THP enabled: %s)",
+					 (unsigned long long)kpf, thp);
 			tap_skip(reason, "%s: THP mapped by a PMD leaf", tag);
 		} else {
 			int ok = e && pts_entry_mapped(e) &&
