@@ -147,15 +147,31 @@ static inline const char *ptscope_anon_vma_name(struct vm_area_struct *vma)
  * ptscope_page_mapcount() - mapcount of one page, as /proc/kpagecount has it
  * @page: a page mapped by an entry whose table lock is held
  *
- * Return: the mapcount (6.12+: the folio's total, per-page counts being
- * gone).
+ * Without page_mapcount() (6.12+) /proc/kpagecount still reports the
+ * page's own count: its _mapcount plus the mappings of its whole large
+ * folio by PMD/PUD leaves (folio_precise_page_mapcount() in fs/proc, not
+ * reachable from a module).  That needs the per-page counts, which
+ * CONFIG_NO_PAGE_MAPCOUNT kernels (6.15+, not Debian's) no longer keep:
+ * there the folio's total is returned.
+ *
+ * Return: the mapcount.
  */
 static inline int ptscope_page_mapcount(struct page *page)
 {
-#ifdef HAVE_PAGE_MAPCOUNT
+#if defined(HAVE_PAGE_MAPCOUNT)
 	return page_mapcount(page);
-#else
+#elif defined(CONFIG_NO_PAGE_MAPCOUNT)
 	return folio_mapcount(page_folio(page));
+#else
+	struct folio *folio = page_folio(page);
+	int mapcount = atomic_read(&page->_mapcount) + 1;
+
+	/* the page-type field shares the word on typed pages */
+	if (page_mapcount_is_type(mapcount))
+		mapcount = 0;
+	if (folio_test_large(folio))
+		mapcount += folio_entire_mapcount(folio);
+	return mapcount;
 #endif
 }
 
