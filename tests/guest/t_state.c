@@ -751,6 +751,10 @@ static void test_swap(void)
 		return;
 	}
 	if (access("/sys/block/zram0", F_OK)) {
+		/* zram's default compressor, a module on cloud kernels */
+		run_cmd("insmod " KMODS "/lzo_compress.ko 2>/dev/null");
+		run_cmd("insmod " KMODS "/lzo.ko 2>/dev/null");
+		run_cmd("insmod " KMODS "/lzo-rle.ko 2>/dev/null");
 		loaded_zs = !run_cmd("insmod " KMODS "/zsmalloc.ko 2>/dev/null");
 		loaded_zram = !run_cmd("insmod " KMODS "/zram.ko 2>/dev/null");
 	}
