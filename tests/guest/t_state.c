@@ -751,12 +751,16 @@ static void test_swap(void)
 		return;
 	}
 	if (access("/sys/block/zram0", F_OK)) {
-		/* zram's default compressor, a module on cloud kernels */
-		run_cmd("insmod " KMODS "/lzo_compress.ko 2>/dev/null");
-		run_cmd("insmod " KMODS "/lzo.ko 2>/dev/null");
-		run_cmd("insmod " KMODS "/lzo-rle.ko 2>/dev/null");
+		/*
+		 * The matrix kernels list zram, its default compressor where
+		 * that is a module (lzo-rle on cloud kernels) and all they
+		 * need (6.12's zram links its lz4hc/zstd backends), in order.
+		 */
+		if (!access(KMODS "/load-order", R_OK))
+			run_cmd("for m in $(cat " KMODS "/load-order); do insmod " KMODS "/$m 2>/dev/null; done");
 		loaded_zs = !run_cmd("insmod " KMODS "/zsmalloc.ko 2>/dev/null");
-		loaded_zram = !run_cmd("insmod " KMODS "/zram.ko 2>/dev/null");
+		loaded_zram = !run_cmd("insmod " KMODS "/zram.ko 2>/dev/null") ||
+			      !access("/sys/module/zram", F_OK);
 	}
 	if (write_file_str("/sys/block/zram0/disksize", "64M") ||
 	    run_cmd("mkswap /dev/zram0 >/dev/null 2>&1") ||
