@@ -290,8 +290,11 @@ const char *kconfig_why(const char *opt, const char *fallback)
 	static unsigned int slot;
 	char val[64];
 	char *w = why[slot++ % ARRAY_SIZE(why)];
+	int err = kconfig_get(opt, val, sizeof(val));
 
-	if (kconfig_get(opt, val, sizeof(val)))
+	if (err == -ENODATA)	/* Kconfig leaves out options it cannot offer */
+		snprintf(w, sizeof(why[0]), "%s is not in this kernel's config (its dependencies are not met)", opt);
+	else if (err)
 		snprintf(w, sizeof(why[0]), "%s", fallback);
 	else if (!strcmp(val, "n"))
 		snprintf(w, sizeof(why[0]), "%s is not set in this kernel's config", opt);

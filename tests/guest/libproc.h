@@ -109,7 +109,8 @@ int kconfig_get(const char *opt, char *val, size_t size);
  * @opt: the option the feature needs
  * @fallback: the reason when the config does not say it is off
  *
- * Return: "@opt is not set in this kernel's config" when it is off, else
+ * Return: "@opt is not set in this kernel's config" when it is off (or
+ * "not in" it, when Kconfig left it out for unmet dependencies), else
  * @fallback (with the option's value when known).  A static buffer, one of
  * four used in turn.
  */
