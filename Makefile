@@ -5,6 +5,8 @@
 #   make            module, tools, guest tests, test-only modules
 #   make check      every test: unit tests on the host, guest suite in
 #                   QEMU in 5-level and 4-level paging; prints a summary
+#   make check-matrix  build and guest suite on every kernel of
+#                   tests/matrix/kernels (6.1 generic/RT/cloud, 6.12, sid)
 #   make demo       boot a guest and show ptscope on a demo process
 #   make shell      interactive guest shell with the module loaded
 #   make bench      benchmarks in a guest (tests/bench/README.md); not
@@ -23,6 +25,7 @@ export KDIR
 
 .PHONY: all module tools unit guest-tests kmods demo-prog check demo shell setup \
 	install uninstall clean
+.PHONY: check-matrix
 .PHONY: bench
 
 all: module tools guest-tests kmods demo-prog
@@ -52,6 +55,10 @@ setup:
 check:
 	scripts/setup --check >/dev/null 2>&1 || scripts/setup
 	scripts/check
+
+check-matrix:
+	scripts/setup --check >/dev/null 2>&1 || scripts/setup
+	scripts/check-matrix
 
 demo:
 	scripts/setup --check >/dev/null 2>&1 || scripts/setup

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "libproc.h"
@@ -249,4 +250,55 @@ int proc_drop_cap_sys_admin(void)
 	if (syscall(SYS_capget, &h, d))
 		return -errno;
 	return (d[w].effective & b) ? -EPERM : 0;
+}
+
+int kconfig_get(const char *opt, char *val, size_t size)
+{
+	char path[300], line[512];
+	struct utsname u;
+	size_t n = strlen(opt);
+	FILE *f;
+	int ret = -ENODATA;
+
+	if (uname(&u))
+		return -errno;
+	snprintf(path, sizeof(path), "/boot/config-%s", u.release);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (!strncmp(line, opt, n) && line[n] == '=') {
+			snprintf(val, size, "%s", line + n + 1);
+			ret = 0;
+			break;
+		}
+		if (!strncmp(line, "# ", 2) && !strncmp(line + 2, opt, n) &&
+		    !strcmp(line + 2 + n, " is not set")) {
+			snprintf(val, size, "n");
+			ret = 0;
+			break;
+		}
+	}
+	fclose(f);
+	return ret;
+}
+
+const char *kconfig_why(const char *opt, const char *fallback)
+{
+	static char why[4][160];
+	static unsigned int slot;
+	char val[64];
+	char *w = why[slot++ % ARRAY_SIZE(why)];
+	int err = kconfig_get(opt, val, sizeof(val));
+
+	if (err == -ENODATA)	/* Kconfig leaves out options it cannot offer */
+		snprintf(w, sizeof(why[0]), "%s is not in this kernel's config (its dependencies are not met)", opt);
+	else if (err)
+		snprintf(w, sizeof(why[0]), "%s", fallback);
+	else if (!strcmp(val, "n"))
+		snprintf(w, sizeof(why[0]), "%s is not set in this kernel's config", opt);
+	else
+		snprintf(w, sizeof(why[0]), "%s (%s=%s)", fallback, opt, val);
+	return w;
 }

@@ -92,4 +92,28 @@ int read_file_str(const char *path, char *buf, size_t size);
 /** write_file_str() - write @s to @path in one write() */
 int write_file_str(const char *path, const char *s);
 
+/**
+ * kconfig_get() - an option of the running kernel's config
+ * @opt: "CONFIG_KSM"
+ * @val: set to "y", "m", a value, or "n" for "is not set"
+ * @size: size of @val
+ *
+ * Reads /boot/config-RELEASE, which the guest harness copies from the
+ * booted image.  Return: 0, -ENOENT without a config, -ENODATA when the
+ * option is not mentioned.
+ */
+int kconfig_get(const char *opt, char *val, size_t size);
+
+/**
+ * kconfig_why() - a skip reason naming a missing feature
+ * @opt: the option the feature needs
+ * @fallback: the reason when the config does not say it is off
+ *
+ * Return: "@opt is not set in this kernel's config" when it is off (or
+ * "not in" it, when Kconfig left it out for unmet dependencies), else
+ * @fallback (with the option's value when known).  A static buffer, one of
+ * four used in turn.
+ */
+const char *kconfig_why(const char *opt, const char *fallback);
+
 #endif /* PTSCOPE_LIBPROC_H */

@@ -409,9 +409,13 @@ static void test_thp(void)
 	size_t i;
 
 	if (read_file_str(en, buf, sizeof(buf)) || strstr(buf, "[never]")) {
-		tap_skip("THP disabled or not built in", "thp: PMD-mapped THP");
-		tap_skip("THP disabled or not built in", "thp: MADV_NOHUGEPAGE");
-		tap_skip("THP disabled or not built in", "thp: large folio");
+		/* 6.1 PREEMPT_RT has no THP at all */
+		const char *why = kconfig_why("CONFIG_TRANSPARENT_HUGEPAGE",
+					      "THP disabled or not built in");
+
+		tap_skip(why, "thp: PMD-mapped THP");
+		tap_skip(why, "thp: MADV_NOHUGEPAGE");
+		tap_skip(why, "thp: large folio");
 		return;
 	}
 	raw = mmap(NULL, 8 * SZ_2M / 2, PROT_READ | PROT_WRITE,
@@ -605,7 +609,7 @@ static void test_ksm(void)
 	scan = read_long(KSM("pages_to_scan"));
 	sleep_ms = read_long(KSM("sleep_millisecs"));
 	if (run < 0 || scan < 0 || sleep_ms < 0) {
-		tap_skip("no KSM (CONFIG_KSM)", "ksm");
+		tap_skip(kconfig_why("CONFIG_KSM", "no KSM in /sys/kernel/mm/ksm"), "ksm");
 		return;
 	}
 	p = mmap(NULL, len, PROT_READ | PROT_WRITE,
@@ -743,12 +747,20 @@ static void test_swap(void)
 	char *p;
 
 	if (access(KMODS "/zram.ko", R_OK) && access("/sys/block/zram0", F_OK)) {
-		tap_skip("no zram module in " KMODS, "swap");
+		tap_skip(kconfig_why("CONFIG_ZRAM", "no zram module in " KMODS), "swap");
 		return;
 	}
 	if (access("/sys/block/zram0", F_OK)) {
+		/*
+		 * The matrix kernels list zram, its default compressor where
+		 * that is a module (lzo-rle on cloud kernels) and all they
+		 * need (6.12's zram links its lz4hc/zstd backends), in order.
+		 */
+		if (!access(KMODS "/load-order", R_OK))
+			run_cmd("for m in $(cat " KMODS "/load-order); do insmod " KMODS "/$m 2>/dev/null; done");
 		loaded_zs = !run_cmd("insmod " KMODS "/zsmalloc.ko 2>/dev/null");
-		loaded_zram = !run_cmd("insmod " KMODS "/zram.ko 2>/dev/null");
+		loaded_zram = !run_cmd("insmod " KMODS "/zram.ko 2>/dev/null") ||
+			      !access("/sys/module/zram", F_OK);
 	}
 	if (write_file_str("/sys/block/zram0/disksize", "64M") ||
 	    run_cmd("mkswap /dev/zram0 >/dev/null 2>&1") ||

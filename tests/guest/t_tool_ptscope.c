@@ -776,6 +776,18 @@ static void test_flush(const struct scn *s)
 		return;
 	}
 	st = run("flush %d", s->pid);
+	/*
+	 * Without INVPCID (QEMU TCG) on a kernel that exports
+	 * __flush_tlb_all() to KVM only (7.x) the module has no way to flush
+	 * and refuses with EOPNOTSUPP (t_flush checks that): the tool must
+	 * then fail with that reason, and there is no answer to check.
+	 */
+	if (st == 1 && strstr(err_buf, "not supported")) {
+		tap_ok(1, "flush PID: refused, clear error: %s", err_buf);
+		tap_skip("no TLB flush method for a module on this kernel and CPU",
+			 "flush: -J --range and --all answers");
+		return;
+	}
 	tap_ok(!st && out_buf[0], "flush PID: %s", st ? err_buf : out_buf);
 	j = run_json("flush", "-J flush %d --range 0x%" PRIx64 "-0x%" PRIx64,
 		     s->pid, s->lay.r[0].addr,

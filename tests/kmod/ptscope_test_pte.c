@@ -197,7 +197,9 @@ static struct mm_struct *tpte_get_mm(int pid)
 /* Check the VMA and the two entries, then repoint A; mmap lock held. */
 static int tpte_repoint_locked(struct tpte_file *tf, struct mm_struct *mm)
 {
-	const unsigned long need = VM_DONTCOPY | VM_NOHUGEPAGE;
+	/* without THP (6.1 PREEMPT_RT) MADV_NOHUGEPAGE fails: nothing to refuse */
+	const unsigned long need = VM_DONTCOPY |
+		(IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE) ? VM_NOHUGEPAGE : 0);
 	struct vm_area_struct *vma = find_vma(mm, tf->a);
 	struct page *page_a, *page_b;
 	pte_t *ptep, pte_a, pte_b;
