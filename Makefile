@@ -5,6 +5,7 @@
 #   make            module, tools, guest tests, test-only modules
 #   make check      every test: unit tests on the host, guest suite in
 #                   QEMU in 5-level and 4-level paging; prints a summary
+#   make stress     the long reliability runs (tests/vm/stress-suite --long)
 #   make demo       boot a guest and show ptscope on a demo process
 #   make shell      interactive guest shell with the module loaded
 #   make install    install the tools (PREFIX, DESTDIR)
@@ -20,7 +21,7 @@ export KDIR
 
 
 .PHONY: all module tools unit guest-tests kmods demo-prog check demo shell setup \
-	install uninstall clean
+	install uninstall clean stress
 
 all: module tools guest-tests kmods demo-prog
 
@@ -48,6 +49,11 @@ setup:
 check:
 	scripts/setup --check >/dev/null 2>&1 || scripts/setup
 	scripts/check
+
+stress:
+	scripts/setup --check >/dev/null 2>&1 || scripts/setup
+	$(MAKE) all
+	tests/vm/stress-suite --long
 
 demo:
 	scripts/setup --check >/dev/null 2>&1 || scripts/setup

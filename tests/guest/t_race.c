@@ -1084,8 +1084,8 @@ stop:
 			break;
 	tap_ok(j == NR_OPS, "every kind of target operation ran (%lu in all)",
 	       total_ops);
-	tap_ok(walks > 0 && texts > 0, "readers completed walks (%lu) and text reads (%lu)",
-	       walks, texts);
+	tap_ok(walks > 0 && texts > 0, "in %.0f s raced, readers completed %lu walks (%lu records) and %lu text reads against %lu target operations",
+	       raced, walks, records, texts, total_ops);
 	tap_ok(!failures, "every stream well formed, frames in RAM, addresses inside what the targets mapped, only documented errors (%lu failures)",
 	       failures);
 	(void)ksm;

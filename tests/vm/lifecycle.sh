@@ -5,11 +5,11 @@
 # run-guest --script, on the debug kernel and on Debian's):
 #
 #   N cycles of insmod/rmmod of ptscope.ko (ptscope.cycles=N on the kernel
-#   command line, default 100), each using the module before unloading:
-#     cycle % 4 == 1  a query and a text view read, global target set
-#     cycle % 4 == 2  rmmod while a file is held open
-#     cycle % 4 == 3  rmmod while other processes walk a target in a loop
-#     cycle % 4 == 0  plain
+#   command line, default 100), most of them using the module first:
+#     cycle % 10 == 3  rmmod while a file is held open
+#     cycle % 25 == 7  rmmod while two processes walk a target in a loop
+#     else, odd        global target set, a text view read
+#     else             plain
 #   then, where the kernel has kmemleak, two scans: no leak at all.
 #
 # Unload while a file is open: debugfs's proxy takes a reference on the
@@ -37,6 +37,13 @@ for a in $(cat /proc/cmdline); do
 done
 
 loaded() { grep -q '^ptscope ' /proc/modules; }
+
+# walk the target's page tables in a loop until the module is gone
+walker() {
+	while :; do
+		cat "$D/pt" > /dev/null 2>&1 || exit 0
+	done
+}
 
 # a target with some memory: a shell holding a 2 MB variable
 sh -c 'x=$(head -c 2000000 /dev/zero | tr "\0" a); sleep 100000' &
@@ -68,7 +75,10 @@ while [ "$i" -le "$cycles" ]; do
 		bad="cycle $i: no $D/query after insmod"
 		break
 	fi
-	case $((i % 4)) in
+	kind=$((i % 2))
+	[ $((i % 10)) -ne 3 ] || kind=2
+	[ $((i % 25)) -ne 7 ] || kind=3
+	case $kind in
 	1)
 		echo "pid=$target" > "$D/target" &&
 			cat "$D/vmas" > /tmp/vmas &&
@@ -101,14 +111,10 @@ while [ "$i" -le "$cycles" ]; do
 		;;
 	3)
 		echo "pid=$target" > "$D/target"
-		for w in 1 2; do
-			( while :; do
-				cat "$D/pt" > /dev/null 2>&1 || exit 0
-				sleep 0.2
-			  done ) &
-			eval "walker$w=\$!"
-		done
-		sleep 1
+		walker &
+		walker1=$!
+		walker &
+		walker2=$!
 		tries=0
 		while loaded; do
 			tries=$((tries + 1))
@@ -117,7 +123,8 @@ while [ "$i" -le "$cycles" ]; do
 				break
 			fi
 			busy_walk=$((busy_walk + 1))
-			if [ "$tries" -ge 200 ]; then
+			# two walkers leave few gaps: stop them after a while
+			if [ "$tries" -eq 200 ]; then
 				kill "$walker1" "$walker2" 2> /dev/null
 				wait "$walker1" "$walker2" 2> /dev/null
 			fi
@@ -139,6 +146,8 @@ while [ "$i" -le "$cycles" ]; do
 		break
 	fi
 	done_cycles=$i
+	# progress on the console (this script's output is shown at its end)
+	[ $((i % 10)) -ne 0 ] || echo "ptscope lifecycle: $i cycles" > /dev/kmsg
 	i=$((i + 1))
 done
 secs=$(($(cut -d. -f1 /proc/uptime) - start))
@@ -156,13 +165,18 @@ elif [ "$eio_open" -gt 0 ]; then
 else
 	nok "rmmod with a file open: never tried"
 fi
-[ "$won_walk" -gt 0 ] && ok "rmmod during running walks: refused while a file is open, unloads between walks ($won_walk times)" ||
+if [ "$won_walk" -gt 0 ]; then
+	ok "rmmod during running walks: refused while a file is open, unloads between walks ($won_walk times)"
+else
 	nok "rmmod during running walks never succeeded"
+fi
 
 # the module back, as the harness left it, and still working
-insmod "$KO" && echo "pid=$target" > "$D/target" && cat "$D/stats" | grep -q . &&
-	ok "module loads and answers after the cycles" ||
+if insmod "$KO" && echo "pid=$target" > "$D/target" && grep -q . "$D/stats"; then
+	ok "module loads and answers after the cycles"
+else
 	nok "module loads and answers after the cycles"
+fi
 kill "$target"
 wait "$target" 2> /dev/null
 

@@ -49,7 +49,7 @@ target=$!
 sleep 1
 
 # before lockdown: everything works; set the target the views will show
-if echo "pid=$target" > "$D/target" && cat "$D/vmas" | grep -q . &&
+if echo "pid=$target" > "$D/target" && grep -q . "$D/vmas" &&
    ptscope vma show "$target" > /dev/null 2> /tmp/err &&
    ! grep -q 'not available' /tmp/err; then
 	ok "no lockdown: target set, views read, the tool uses the module"
@@ -78,7 +78,8 @@ level_checks() { # level_checks LEVEL
 	*) nok "lockdown is $(cat $L), wanted [$lv]" ;;
 	esac
 	ok_files=""
-	for f in $(ls "$D"); do
+	for p in "$D"/*; do
+		f=${p##*/}
 		r=$(try "$f" r)
 		w=$(try "$f" w)
 		note "$lv: $f ($(stat -c %a "$D/$f")): read $r, write $w"
