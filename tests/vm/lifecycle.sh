@@ -186,8 +186,10 @@ if [ -w "$kmemleak" ]; then
 	# an object is reported once older than 5 s and unreferenced during
 	# a scan; the second scan confirms (fewer false positives)
 	sleep 6
-	echo scan > "$kmemleak"
-	echo scan > "$kmemleak"
+	if ! echo scan > "$kmemleak" 2> /tmp/err ||
+	   ! echo scan > "$kmemleak" 2>> /tmp/err; then
+		nok "kmemleak scan: $(cat /tmp/err)"
+	fi
 	leaks=$(grep -c '^unreferenced object' "$kmemleak")
 	mine=$(grep -c 'ptscope' "$kmemleak")
 	if [ "$leaks" -eq 0 ]; then
