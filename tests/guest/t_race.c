@@ -280,9 +280,12 @@ static void subrange(uint64_t base, uint64_t *s, uint64_t *a, size_t *len)
 	*len = n * 4096;
 }
 
-static void target_op(struct target *t, uint64_t *s, int memfd)
+/* operation number @n: every kind once first, then at random */
+static void target_op(struct target *t, uint64_t *s, int memfd,
+		      unsigned long n)
 {
-	int op = rnd(s) % NR_OPS, slot = rnd(s) % NR_SLOTS;
+	int op = n < NR_OPS ? (int)n : (int)(rnd(s) % NR_OPS);
+	int slot = rnd(s) % NR_SLOTS;
 	uint64_t base = t->arena.start + slot * SLOT_SIZE, a;
 	int prot[] = { PROT_READ, PROT_READ | PROT_WRITE, PROT_NONE };
 	size_t len;
@@ -405,6 +408,7 @@ static void target_op(struct target *t, uint64_t *s, int memfd)
 static void target_main(struct target *t, unsigned int seed)
 {
 	uint64_t s = seed * 0x9E3779B97F4A7C15ULL + 1;
+	unsigned long n;
 	int memfd;
 	void *p;
 
@@ -424,8 +428,9 @@ static void target_main(struct target *t, unsigned int seed)
 	atomic_store(&t->ready, 1);
 	while (atomic_load(&t->ready) != 2)
 		usleep(1000);
-	while (!atomic_load(&sh->targets_stop))
-		target_op(t, &s, memfd);
+	/* at least one operation of each kind, however short the run */
+	for (n = 0; n < NR_OPS || !atomic_load(&sh->targets_stop); n++)
+		target_op(t, &s, memfd, n);
 	while (wait(NULL) > 0)
 		;
 	_exit(0);
