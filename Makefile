@@ -7,6 +7,7 @@
 #                   QEMU in 5-level and 4-level paging; prints a summary
 #   make check-matrix  build and guest suite on every kernel of
 #                   tests/matrix/kernels (6.1 generic/RT/cloud, 6.12, sid)
+#   make stress     the long reliability runs (tests/vm/stress-suite --long)
 #   make demo       boot a guest and show ptscope on a demo process
 #   make shell      interactive guest shell with the module loaded
 #   make bench      benchmarks in a guest (tests/bench/README.md); not
@@ -24,7 +25,7 @@ export KDIR
 
 
 .PHONY: all module tools unit guest-tests kmods demo-prog check demo shell setup \
-	install uninstall clean
+	install uninstall clean stress
 .PHONY: check-matrix
 .PHONY: bench
 
@@ -59,6 +60,11 @@ check:
 check-matrix:
 	scripts/setup --check >/dev/null 2>&1 || scripts/setup
 	scripts/check-matrix
+
+stress:
+	scripts/setup --check >/dev/null 2>&1 || scripts/setup
+	$(MAKE) all
+	tests/vm/stress-suite --long
 
 demo:
 	scripts/setup --check >/dev/null 2>&1 || scripts/setup
