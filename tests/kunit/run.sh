@@ -31,7 +31,10 @@ if ! insmod "$ko" 2> /tmp/kunit.err; then
 	exit 1
 fi
 # the suites registered by the module (debugfs has one directory per suite)
-want=$(ls -d /sys/kernel/debug/kunit/ptscope_* 2> /dev/null | wc -l)
+want=0
+for d in /sys/kernel/debug/kunit/ptscope_*; do
+	[ -d "$d" ] && want=$((want + 1))
+done
 dmesg | sed -n "/$mark/,\$p" | sed 's/^\[[ 0-9.]*\] //' > /tmp/kunit.log
 rmmod ptscope_kunit 2> /tmp/kunit.err ||
 	echo "# rmmod ptscope_kunit: $(cat /tmp/kunit.err)"
