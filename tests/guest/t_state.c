@@ -245,7 +245,7 @@ static void test_fork(void)
 	const struct ptscope_rec_entry *ep, *ec;
 	struct pts_stream sp, sc;
 	int down[2], up[2];
-	unsigned long bad;
+	unsigned long bad, reused;
 	uint64_t pm[16], pmc[16], base;
 	uint64_t pfn0[16];
 	pid_t me = getpid(), child;
@@ -375,16 +375,31 @@ static void test_fork(void)
 		tap_ok(0, "fork: query after the parent wrote");
 		goto out;
 	}
+	/*
+	 * The kernel reuses the frame when nothing else holds the page: a
+	 * page still sitting in another CPU's LRU batch has an extra
+	 * reference, and do_wp_page() copies instead.  So the frame is
+	 * checked against pagemap, and reuse is counted, not required.
+	 */
+	if (pagemap_one(me, base, n, pm)) {
+		tap_ok(0, "fork: pagemap after the parent wrote");
+		pts_stream_free(&sp);
+		goto out;
+	}
 	bad = 0;
+	reused = 0;
 	for (i = 0; i < n; i++) {
 		ep = find_ent(&sp, base + i * PG_SIZE);
-		if (!ep || ep->pfn != pfn0[i] || ep->mapcount != 1 ||
+		if (!ep || ep->pfn != (pm[i] & PM_PFN_MASK) ||
+		    ep->mapcount != 1 ||
 		    !(ep->state & PTSCOPE_S_ANON_EXCL) ||
 		    (ep->state & PTSCOPE_S_COW))
 			bad++;
+		else if (ep->pfn == pfn0[i])
+			reused++;
 	}
-	tap_ok(!bad, "fork: after the parent wrote too: same frame reused, S_ANON_EXCL, mapcount 1 (%lu bad)",
-	       bad);
+	tap_ok(!bad, "fork: after the parent wrote too: frame = pagemap, S_ANON_EXCL, mapcount 1, not S_COW (%lu bad; frame reused on %lu of %zu pages)",
+	       bad, reused, n);
 	pts_stream_free(&sp);
 out:
 	pipe_cmd(down[1], 'q');
