@@ -31,6 +31,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "libjson.h"
 #include "libproc.h"
 #include "libpts.h"
 #include "scenario.h"
@@ -39,219 +40,6 @@
 #define PTSCOPE_BIN	"/ptscope/bin/ptscope"
 #define MAX_DIAG	6
 #define TRIES		3
-
-/* ------------------------------------------------------------------ */
-/* a tiny JSON reader: the whole document into a tree                   */
-
-enum { J_NULL, J_BOOL, J_NUM, J_STR, J_ARR, J_OBJ };
-
-struct jv {
-	int type;
-	char *str;		/* J_STR; J_NUM: the number's text */
-	int b;
-	size_t n;		/* J_ARR, J_OBJ */
-	char **keys;		/* J_OBJ */
-	struct jv **v;
-};
-
-static struct jv *j_parse_val(const char **p);
-
-static void j_ws(const char **p)
-{
-	while (isspace((unsigned char)**p))
-		(*p)++;
-}
-
-static char *j_str(const char **p)
-{
-	const char *s = *p + 1, *e = s;
-	char *out, *o;
-
-	/* the string's own (escaped) length, not the rest of the document */
-	while (*e && *e != '"')
-		e += *e == '\\' && e[1] ? 2 : 1;
-	out = malloc(e - s + 1);
-	o = out;
-	if (!out)
-		return NULL;
-	while (*s && *s != '"') {
-		if (*s == '\\' && s[1]) {
-			s++;
-			switch (*s) {
-			case 'n':
-				*o++ = '\n';
-				break;
-			case 't':
-				*o++ = '\t';
-				break;
-			case 'u':	/* not needed here: any \uXXXX is '?' */
-				*o++ = '?';
-				s += 4;
-				break;
-			default:
-				*o++ = *s;
-			}
-			s++;
-		} else {
-			*o++ = *s++;
-		}
-	}
-	*o = '\0';
-	if (*s != '"') {
-		free(out);
-		return NULL;
-	}
-	*p = s + 1;
-	return out;
-}
-
-static struct jv *j_new(int type)
-{
-	struct jv *v = calloc(1, sizeof(*v));
-
-	if (v)
-		v->type = type;
-	return v;
-}
-
-static int j_push(struct jv *c, char *key, struct jv *v)
-{
-	if (!(c->n & (c->n - 1)) || !c->n) {
-		size_t cap = c->n ? c->n * 2 : 4;
-
-		c->v = realloc(c->v, cap * sizeof(*c->v));
-		c->keys = realloc(c->keys, cap * sizeof(*c->keys));
-		if (!c->v || !c->keys)
-			return -1;
-	}
-	c->keys[c->n] = key;
-	c->v[c->n++] = v;
-	return 0;
-}
-
-static struct jv *j_parse_val(const char **p)
-{
-	struct jv *v = NULL, *e;
-	char *key;
-
-	j_ws(p);
-	if (**p == '{' || **p == '[') {
-		int obj = **p == '{';
-
-		v = j_new(obj ? J_OBJ : J_ARR);
-		(*p)++;
-		j_ws(p);
-		if (**p == (obj ? '}' : ']')) {
-			(*p)++;
-			return v;
-		}
-		for (;;) {
-			key = NULL;
-			j_ws(p);
-			if (obj) {
-				if (**p != '"')
-					return NULL;
-				key = j_str(p);
-				if (!key)
-					return NULL;
-				j_ws(p);
-				if (*(*p)++ != ':')
-					return NULL;
-			}
-			e = j_parse_val(p);
-			if (!e || j_push(v, key, e))
-				return NULL;
-			j_ws(p);
-			if (**p == ',') {
-				(*p)++;
-				continue;
-			}
-			if (*(*p)++ != (obj ? '}' : ']'))
-				return NULL;
-			return v;
-		}
-	}
-	if (**p == '"') {
-		v = j_new(J_STR);
-		v->str = j_str(p);
-		return v->str ? v : NULL;
-	}
-	if (!strncmp(*p, "null", 4)) {
-		*p += 4;
-		return j_new(J_NULL);
-	}
-	if (!strncmp(*p, "true", 4) || !strncmp(*p, "false", 5)) {
-		v = j_new(J_BOOL);
-		v->b = **p == 't';
-		*p += v->b ? 4 : 5;
-		return v;
-	}
-	if (**p == '-' || isdigit((unsigned char)**p)) {
-		const char *s = *p;
-
-		while (**p && strchr("+-0123456789.eE", **p))
-			(*p)++;
-		v = j_new(J_NUM);
-		v->str = strndup(s, *p - s);
-		return v;
-	}
-	return NULL;
-}
-
-static struct jv *j_parse(const char *text)
-{
-	const char *p = text;
-	struct jv *v = j_parse_val(&p);
-
-	j_ws(&p);
-	return v && !*p ? v : NULL;
-}
-
-static struct jv *j_get(const struct jv *o, const char *key)
-{
-	size_t i;
-
-	if (!o || o->type != J_OBJ)
-		return NULL;
-	for (i = 0; i < o->n; i++)
-		if (!strcmp(o->keys[i], key))
-			return o->v[i];
-	return NULL;
-}
-
-static const char *j_s(const struct jv *o, const char *key)
-{
-	const struct jv *v = j_get(o, key);
-
-	return v && v->type == J_STR ? v->str : NULL;
-}
-
-/* a number, or a "0x..." string; -1 (all ones) when absent or null */
-static uint64_t j_u64(const struct jv *o, const char *key)
-{
-	const struct jv *v = j_get(o, key);
-
-	if (!v || (v->type != J_NUM && v->type != J_STR))
-		return UINT64_MAX;
-	return strtoull(v->str, NULL, 0);
-}
-
-static void j_free(struct jv *v)
-{
-	size_t i;
-
-	if (!v)
-		return;
-	for (i = 0; i < v->n; i++) {
-		j_free(v->v[i]);
-		if (v->keys)
-			free(v->keys[i]);
-	}
-	free(v->v);
-	free(v->keys);
-	free(v->str);
-	free(v);
-}
 
 /* ------------------------------------------------------------------ */
 /* running the tool                                                     */
@@ -329,7 +117,7 @@ static struct jv *run_json(const char *what, const char *fmt, ...)
 		       err_buf);
 		return NULL;
 	}
-	v = j_parse(out_buf);
+	v = jv_parse(out_buf);
 	if (!v)
 		tap_ok(false, "%s: ptscope %s: output is not JSON", what, line);
 	return v;
@@ -346,25 +134,25 @@ struct ent {
 
 static int ents_from_json(const struct jv *root, struct ent **out, size_t *nr)
 {
-	const struct jv *a = j_get(root, "entries"), *e;
+	const struct jv *a = jv_get(root, "entries"), *e;
 	struct ent *v;
 	size_t i, n = 0;
 
-	if (!a || a->type != J_ARR)
+	if (!a || a->type != JV_ARR)
 		return -EPROTO;
 	v = calloc(a->n + 1, sizeof(*v));
 	if (!v)
 		return -ENOMEM;
 	for (i = 0; i < a->n; i++) {
 		e = a->v[i];
-		if (!j_s(e, "type") || !strcmp(j_s(e, "type"), "hole"))
+		if (!jv_s(e, "type") || !strcmp(jv_s(e, "type"), "hole"))
 			continue;
-		v[n].va = j_u64(e, "start");
-		v[n].size = j_u64(e, "size");
-		v[n].pfn = j_u64(e, "pfn");
-		v[n].present = !strcmp(j_s(e, "type"), "present");
+		v[n].va = jv_u64(e, "start");
+		v[n].size = jv_u64(e, "size");
+		v[n].pfn = jv_u64(e, "pfn");
+		v[n].present = !strcmp(jv_s(e, "type"), "present");
 		snprintf(v[n].level, sizeof(v[n].level), "%s",
-			 j_s(e, "level") ? j_s(e, "level") : "-");
+			 jv_s(e, "level") ? jv_s(e, "level") : "-");
 		n++;
 	}
 	*out = v;
@@ -505,13 +293,13 @@ static void test_pt(const struct scn *s)
 			return;
 		if (ents_from_json(j, &v, &n)) {
 			tap_ok(false, "pt show -J: no \"entries\" array");
-			j_free(j);
+			jv_free(j);
 			return;
 		}
 		if (t == 0)
-			tap_ok(!strcmp(j_s(j, "source") ?: "", "module"),
+			tap_ok(!strcmp(jv_s(j, "source") ?: "", "module"),
 			       "pt show -J: source is the module");
-		j_free(j);
+		jv_free(j);
 		bad_pm = cmp_pagemap(s->pid, v, n, "pt", t == TRIES - 1);
 		bad_ptes = cmp_ptes(s->pid, v, n, t == TRIES - 1, &lines);
 	}
@@ -532,9 +320,9 @@ static void test_pt(const struct scn *s)
 			bad_proc = cmp_pagemap(s->pid, pv, pn, "proc",
 					       t == TRIES - 1);
 		if (t == 0)
-			tap_ok(!strcmp(j_s(j, "source") ?: "", "proc"),
+			tap_ok(!strcmp(jv_s(j, "source") ?: "", "proc"),
 			       "--source proc: source is proc");
-		j_free(j);
+		jv_free(j);
 	}
 	tap_ok(!bad_proc, "--source proc pt show: the same frames as pagemap and the module (%zu entries)",
 	       pn);
@@ -562,10 +350,10 @@ static void test_vma(const struct scn *s)
 		return;
 	if (maps_read(s->pid, &maps, &nm)) {
 		tap_ok(false, "vma show: reading maps");
-		j_free(j);
+		jv_free(j);
 		return;
 	}
-	a = j_get(j, "vmas");
+	a = jv_get(j, "vmas");
 	for (i = 0; a && i < nm; i++) {
 		if (maps[i].start >= (1ULL << 56))
 			continue;	/* [vsyscall]: not a VMA */
@@ -574,15 +362,15 @@ static void test_vma(const struct scn *s)
 			continue;
 		}
 		e = a->v[k++];
-		name = j_s(e, "name") ?: "";
-		if (sscanf(j_s(e, "dev") ?: "", "%x:%x", &ma, &mi) != 2)
+		name = jv_s(e, "name") ?: "";
+		if (sscanf(jv_s(e, "dev") ?: "", "%x:%x", &ma, &mi) != 2)
 			ma = mi = ~0U;
-		if (j_u64(e, "start") == maps[i].start &&
-		    j_u64(e, "end") == maps[i].end &&
-		    !strcmp(j_s(e, "perms") ?: "", maps[i].perms) &&
-		    j_u64(e, "offset") == maps[i].offset &&
+		if (jv_u64(e, "start") == maps[i].start &&
+		    jv_u64(e, "end") == maps[i].end &&
+		    !strcmp(jv_s(e, "perms") ?: "", maps[i].perms) &&
+		    jv_u64(e, "offset") == maps[i].offset &&
 		    ma == maps[i].dev_major && mi == maps[i].dev_minor &&
-		    j_u64(e, "inode") == maps[i].ino &&
+		    jv_u64(e, "inode") == maps[i].ino &&
 		    /* the module's names are cut at 63 bytes */
 		    !strncmp(name, maps[i].name, 63) &&
 		    (strlen(name) == 63 || !strcmp(name, maps[i].name)))
@@ -590,15 +378,15 @@ static void test_vma(const struct scn *s)
 		if (bad < MAX_DIAG)
 			tap_diag("maps %" PRIx64 "-%" PRIx64 " %s %s; ptscope %s-%s %s %s",
 				 maps[i].start, maps[i].end, maps[i].perms,
-				 maps[i].name, j_s(e, "start"), j_s(e, "end"),
-				 j_s(e, "perms"), name);
+				 maps[i].name, jv_s(e, "start"), jv_s(e, "end"),
+				 jv_s(e, "perms"), name);
 		bad++;
 	}
 	tap_ok(!bad && a && k == a->n,
 	       "vma show -J: %zu VMAs = /proc/PID/maps (range, perms, offset, dev, inode, name)",
 	       k);
 	free(maps);
-	j_free(j);
+	jv_free(j);
 }
 
 /* ------------------------------------------------------------------ */
@@ -625,23 +413,23 @@ static void test_vtop(const struct scn *s)
 				     va);
 			if (!j || pagemap_read(fd, va & ~(PG_SIZE - 1), 1, &pm)) {
 				bad++;
-				j_free(j);
+				jv_free(j);
 				continue;
 			}
 			n++;
-			type = j_s(j, "type") ?: "?";
+			type = jv_s(j, "type") ?: "?";
 			pa = ((pm & PM_PFN_MASK) << PG_SHIFT) | (va & 0xfff);
 			if (pm & PM_PRESENT ?
-			    strcmp(type, "present") || j_u64(j, "phys") != pa :
+			    strcmp(type, "present") || jv_u64(j, "phys") != pa :
 			    !strcmp(type, "present")) {
 				if (bad < MAX_DIAG)
 					tap_diag("vtop %s+0x%x: pagemap %s 0x%" PRIx64 ", ptscope %s %s",
 						 r->name, (unsigned int)r->probe[k].off,
 						 pm & PM_PRESENT ? "present" : "absent",
-						 pa, type, j_s(j, "phys") ?: "null");
+						 pa, type, jv_s(j, "phys") ?: "null");
 				bad++;
 			}
-			j_free(j);
+			jv_free(j);
 		}
 	}
 	if (fd >= 0)
@@ -664,17 +452,17 @@ static void test_explain(const struct scn *s)
 		     s->pid, r->addr);
 	if (!j)
 		return;
-	b = j_get(j, "breakdown");
+	b = jv_get(j, "breakdown");
 	for (i = 0; b && i < b->n; i++) {
 		row = b->v[i];
-		f = j_s(row, "field") ?: "";
+		f = jv_s(row, "field") ?: "";
 		if (!strcmp(f, "offset") || !strcmp(f, "sign"))
 			continue;
 		nlev++;
-		tables += j_u64(row, "table") != UINT64_MAX;
+		tables += jv_u64(row, "table") != UINT64_MAX;
 	}
-	f = j_get(j, "notes") && j_get(j, "notes")->n ?
-	    j_get(j, "notes")->v[0]->str : "";
+	f = jv_get(j, "notes") && jv_get(j, "notes")->n ?
+	    jv_get(j, "notes")->v[0]->str : "";
 	if (strstr(f, "view=levels"))
 		levels = false;
 	tap_ok(b && nlev >= 4, "vtop --explain -J: %zu levels in the breakdown",
@@ -686,7 +474,7 @@ static void test_explain(const struct scn *s)
 	else
 		tap_skip("the loaded ptscope.ko has no view=levels",
 			 "vtop --explain: table addresses per level");
-	j_free(j);
+	jv_free(j);
 }
 
 /* ------------------------------------------------------------------ */
@@ -708,28 +496,28 @@ static void test_layout(const struct scn *s)
 	j = run_json("layout", "-J layout show %d", s->pid);
 	if (!j)
 		return;
-	levels = (int)j_u64(j, "pgtable_levels");
-	ks = j_s(j, "kernel_start") ?: "";
+	levels = (int)jv_u64(j, "pgtable_levels");
+	ks = jv_s(j, "kernel_start") ?: "";
 	tap_ok(levels == 5 ? !strcmp(ks, "0xff00000000000000") &&
-			     !strcmp(j_s(j, "hole_start") ?: "", "0x100000000000000") :
+			     !strcmp(jv_s(j, "hole_start") ?: "", "0x100000000000000") :
 			     !strcmp(ks, "0xffff800000000000") &&
-			     !strcmp(j_s(j, "hole_start") ?: "", "0x800000000000"),
+			     !strcmp(jv_s(j, "hole_start") ?: "", "0x800000000000"),
 	       "layout -J: %d-level boundaries (kernel half from %s)",
 	       levels, ks);
-	a = j_get(j, "regions");
+	a = jv_get(j, "regions");
 	for (i = 0; a && i < a->n; i++) {
 		e = a->v[i];
-		if (prev && strcmp(prev, j_s(e, "start") ?: ""))
+		if (prev && strcmp(prev, jv_s(e, "start") ?: ""))
 			gaps++;
-		prev = j_s(e, "end");
-		stack |= !strcmp(j_s(e, "type") ?: "", "stack");
-		text |= !strcmp(j_s(e, "type") ?: "", "text");
+		prev = jv_s(e, "end");
+		stack |= !strcmp(jv_s(e, "type") ?: "", "stack");
+		text |= !strcmp(jv_s(e, "type") ?: "", "text");
 	}
 	tap_ok(a && a->n > 5 && !gaps && prev &&
 	       !strcmp(prev, "0x10000000000000000") && stack && text,
 	       "layout -J: %zu contiguous regions up to 2^64, with text and stack",
 	       a ? a->n : 0);
-	j_free(j);
+	jv_free(j);
 
 	fd = mkstemp(svg);
 	if (fd >= 0)
@@ -792,10 +580,10 @@ static void test_flush(const struct scn *s)
 	j = run_json("flush", "-J flush %d --range 0x%" PRIx64 "-0x%" PRIx64,
 		     s->pid, s->lay.r[0].addr,
 		     s->lay.r[0].addr + s->lay.r[0].len);
-	tap_ok(j && j_s(j, "result") && j_s(j, "request") &&
-	       strstr(j_s(j, "request"), "start="),
+	tap_ok(j && jv_s(j, "result") && jv_s(j, "request") &&
+	       strstr(jv_s(j, "request"), "start="),
 	       "flush -J --range: request and result");
-	j_free(j);
+	jv_free(j);
 	st = run("flush --all");
 	tap_ok(!st && out_buf[0], "flush --all: %s", st ? err_buf : out_buf);
 }
