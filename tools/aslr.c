@@ -391,40 +391,25 @@ struct sample {
 	bool have_probe;
 };
 
-static int read_auxv(pid_t pid, struct sample *s)
+/* an auxv word: a 64-bit task's are u64, a 32-bit task's u32 */
+static __u64 auxv_word(const unsigned char *p, size_t width)
 {
-	char path[64];
-	__u64 buf[2 * 64];
-	ssize_t n;
-	size_t i;
-	int fd;
+	__u32 w32;
+	__u64 w64;
 
-	snprintf(path, sizeof(path), "/proc/%d/auxv", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf));
-	close(fd);
-	if (n < 0)
-		return -errno;
-	/* a 64-bit auxv: pairs of u64; a 32-bit task's: pairs of u32 */
-	for (i = 0; i + 1 < (size_t)n / 8; i += 2) {
-		if (buf[i] == AT_ENTRY)
-			s->entry = buf[i + 1];
-		else if (buf[i] == AT_SYSINFO_EHDR)
-			s->vdso = buf[i + 1];
-		else if (buf[i] == AT_BASE)
-			s->at_base = buf[i + 1];
-		else if (buf[i] == AT_NULL)
-			break;
+	if (width == sizeof(w32)) {
+		memcpy(&w32, p, sizeof(w32));
+		return w32;
 	}
-	return s->entry ? 0 : -EPROTO;
+	memcpy(&w64, p, sizeof(w64));
+	return w64;
 }
 
-static int read_auxv32(pid_t pid, struct sample *s)
+static int read_auxv(pid_t pid, bool is32, struct sample *s)
 {
+	size_t width = is32 ? sizeof(__u32) : sizeof(__u64);
+	unsigned char buf[2 * 64 * sizeof(__u64)];
 	char path[64];
-	__u32 buf[2 * 64];
 	ssize_t n;
 	size_t i;
 	int fd;
@@ -437,14 +422,17 @@ static int read_auxv32(pid_t pid, struct sample *s)
 	close(fd);
 	if (n < 0)
 		return -errno;
-	for (i = 0; i + 1 < (size_t)n / 4; i += 2) {
-		if (buf[i] == AT_ENTRY)
-			s->entry = buf[i + 1];
-		else if (buf[i] == AT_SYSINFO_EHDR)
-			s->vdso = buf[i + 1];
-		else if (buf[i] == AT_BASE)
-			s->at_base = buf[i + 1];
-		else if (buf[i] == AT_NULL)
+	for (i = 0; i + 2 * width <= (size_t)n; i += 2 * width) {
+		__u64 type = auxv_word(buf + i, width);
+		__u64 val = auxv_word(buf + i + width, width);
+
+		if (type == AT_ENTRY)
+			s->entry = val;
+		else if (type == AT_SYSINFO_EHDR)
+			s->vdso = val;
+		else if (type == AT_BASE)
+			s->at_base = val;
+		else if (type == AT_NULL)
 			break;
 	}
 	return s->entry ? 0 : -EPROTO;
@@ -750,8 +738,7 @@ static int one_run(struct aslr *a, char **argv, struct runerr *re)
 	}
 	ptrace(PTRACE_SETOPTIONS, pid, NULL, (void *)PTRACE_O_EXITKILL);
 
-	err = a->prog.elfclass == ELFCLASS32 ? read_auxv32(pid, &s) :
-					       read_auxv(pid, &s);
+	err = read_auxv(pid, a->prog.elfclass == ELFCLASS32, &s);
 	if (err)
 		goto kill;
 #ifdef __x86_64__
