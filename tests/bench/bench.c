@@ -254,25 +254,38 @@ int bench_walk_records(pid_t pid, uint64_t start, uint64_t end, void *buf,
 	return r < 0 ? -errno : 0;
 }
 
+/*
+ * Read @fd to its end in @size-byte reads, close it and fill @w (complete:
+ * something was read and the end reached; ns: since @t0).
+ */
+static int read_all(int fd, void *buf, size_t size, struct bench_walk *w,
+		    uint64_t t0)
+{
+	ssize_t r;
+	int err;
+
+	while ((r = read(fd, buf, size)) > 0) {
+		w->bytes += (uint64_t)r;
+		w->reads++;
+	}
+	err = r < 0 ? -errno : 0;
+	w->complete = r == 0 && w->bytes > 0;
+	close(fd);
+	w->ns = bench_now_ns() - t0;
+	return err;
+}
+
 int bench_walk_text(pid_t pid, uint64_t start, uint64_t end, const char *view,
 		    void *buf, size_t size, struct bench_walk *w)
 {
 	uint64_t t0 = bench_now_ns();
-	ssize_t r;
 	int fd;
 
 	memset(w, 0, sizeof(*w));
 	fd = query_open(pid, start, end, view);
 	if (fd < 0)
 		return fd;
-	while ((r = read(fd, buf, size)) > 0) {
-		w->bytes += (uint64_t)r;
-		w->reads++;
-	}
-	w->complete = r == 0 && w->bytes > 0;
-	close(fd);
-	w->ns = bench_now_ns() - t0;
-	return r < 0 ? -errno : 0;
+	return read_all(fd, buf, size, w, t0);
 }
 
 int bench_walk_pagemap(pid_t pid, uint64_t start, uint64_t end, void *buf,
@@ -309,7 +322,6 @@ int bench_walk_smaps(pid_t pid, void *buf, size_t size, struct bench_walk *w)
 {
 	uint64_t t0 = bench_now_ns();
 	char path[64];
-	ssize_t r;
 	int fd;
 
 	memset(w, 0, sizeof(*w));
@@ -317,14 +329,7 @@ int bench_walk_smaps(pid_t pid, void *buf, size_t size, struct bench_walk *w)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	while ((r = read(fd, buf, size)) > 0) {
-		w->bytes += (uint64_t)r;
-		w->reads++;
-	}
-	w->complete = r == 0 && w->bytes > 0;
-	close(fd);
-	w->ns = bench_now_ns() - t0;
-	return r < 0 ? -errno : 0;
+	return read_all(fd, buf, size, w, t0);
 }
 
 int bench_check_frames(pid_t pid, uint64_t start, uint64_t end, void *buf,

@@ -7,7 +7,10 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/swap.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -279,4 +282,124 @@ void swap_off(void)
 	if (loaded_zs)
 		sh("rmmod zsmalloc 2>/dev/null");
 	loaded_zram = loaded_zs = 0;
+}
+
+/* P: the region, fork C, report both, live until cmd_p closes */
+static void cow_pair_parent(size_t npages, int cmd_p, int cmd_c, int rsp)
+{
+	size_t len = npages * PG_SIZE, i;
+	uint64_t msg[2];
+	uint32_t n, pg;
+	char *r, c;
+	pid_t kid;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	r = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (r == MAP_FAILED)
+		_exit(1);
+	madvise(r, len, MADV_NOHUGEPAGE);
+	for (i = 0; i < len; i++)
+		r[i] = (char)(i / PG_SIZE + 1);
+	kid = fork();
+	if (kid < 0)
+		_exit(1);
+	if (!kid) {
+		/* C: "n, then n page indexes": write them, answer 'W' */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		close(cmd_p);
+		while (read(cmd_c, &n, sizeof(n)) == sizeof(n)) {
+			for (; n; n--) {
+				if (read(cmd_c, &pg, sizeof(pg)) != sizeof(pg))
+					_exit(1);
+				if (pg < npages)
+					r[pg * PG_SIZE + 7] = 'w';
+			}
+			c = 'W';
+			if (write(rsp, &c, 1) != 1)
+				_exit(1);
+		}
+		_exit(0);
+	}
+	close(cmd_c);
+	msg[0] = (uint64_t)(uintptr_t)r;
+	msg[1] = (uint64_t)kid;
+	if (write(rsp, msg, sizeof(msg)) != sizeof(msg))
+		_exit(1);
+	while (read(cmd_p, &c, 1) == 1)
+		;
+	kill(kid, SIGKILL);
+	waitpid(kid, NULL, 0);
+	_exit(0);
+}
+
+int cow_pair_start(struct cow_pair *f, size_t npages)
+{
+	int cp[2], cc[2], rs[2];
+	uint64_t msg[2];
+
+	memset(f, 0, sizeof(*f));
+	if (pipe(cp))
+		return -errno;
+	if (pipe(cc)) {
+		close(cp[0]);
+		close(cp[1]);
+		return -errno;
+	}
+	if (pipe(rs)) {
+		close(cp[0]);
+		close(cp[1]);
+		close(cc[0]);
+		close(cc[1]);
+		return -errno;
+	}
+	fflush(stdout);
+	f->p = fork();
+	if (!f->p) {
+		close(cp[1]);
+		close(cc[1]);
+		close(rs[0]);
+		cow_pair_parent(npages, cp[0], cc[0], rs[1]);
+	}
+	close(cp[0]);
+	close(cc[0]);
+	close(rs[1]);
+	f->cmd_p = cp[1];
+	f->cmd_c = cc[1];
+	f->rsp = rs[0];
+	f->npages = npages;
+	if (f->p < 0 || read(f->rsp, msg, sizeof(msg)) != sizeof(msg)) {
+		cow_pair_stop(f);
+		return -EIO;
+	}
+	f->base = msg[0];
+	f->c = (pid_t)msg[1];
+	return 0;
+}
+
+int cow_pair_child_write(struct cow_pair *f, const unsigned int *pages,
+			 size_t n)
+{
+	uint32_t v = (uint32_t)n;
+	size_t i;
+	char c;
+
+	if (write(f->cmd_c, &v, sizeof(v)) != sizeof(v))
+		return -EIO;
+	for (i = 0; i < n; i++) {
+		v = pages[i];
+		if (write(f->cmd_c, &v, sizeof(v)) != sizeof(v))
+			return -EIO;
+	}
+	return read(f->rsp, &c, 1) == 1 && c == 'W' ? 0 : -EIO;
+}
+
+void cow_pair_stop(struct cow_pair *f)
+{
+	close(f->cmd_c);
+	close(f->cmd_p);
+	close(f->rsp);
+	if (f->p > 0)
+		waitpid(f->p, NULL, 0);
+	f->p = 0;
 }

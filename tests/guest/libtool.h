@@ -91,4 +91,42 @@ int swap_on(char *why, size_t len);
 /** swap_off() - undo swap_on() */
 void swap_off(void);
 
+/**
+ * struct cow_pair - a process P holding @npages pages of private
+ * anonymous memory at @base (no THP; page i filled with byte i + 1) and
+ * its child C forked after the fill, so every page is shared
+ * copy-on-write.  Both are killed when the test exits.
+ * @p: the parent (P), a child of the caller
+ * @c: P's child (C)
+ * @base: the region's address, the same in both
+ * @npages: its size in pages
+ * @cmd_p: closing it ends P (and so C)
+ * @cmd_c: commands to C
+ * @rsp: P's and C's answers
+ */
+struct cow_pair {
+	pid_t p, c;
+	uint64_t base;
+	size_t npages;
+	int cmd_p, cmd_c, rsp;
+};
+
+/**
+ * cow_pair_start() - start P and C with @npages shared pages
+ * Return: 0, or -errno (nothing left running).
+ */
+int cow_pair_start(struct cow_pair *f, size_t npages);
+
+/**
+ * cow_pair_child_write() - C writes one byte into each of the @n pages
+ * @pages (indexes into the region), breaking their sharing; returns
+ * once C has written them.
+ * Return: 0, or -EIO.
+ */
+int cow_pair_child_write(struct cow_pair *f, const unsigned int *pages,
+			 size_t n);
+
+/** cow_pair_stop() - end P and C and wait for P */
+void cow_pair_stop(struct cow_pair *f);
+
 #endif /* PTSCOPE_LIBTOOL_H */

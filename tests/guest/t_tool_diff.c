@@ -349,91 +349,6 @@ static int snapshot(const char *tag, pid_t pid, const char *path)
 
 static const unsigned int written[] = { 0, 5, 9, 17, 33, 48, 63 };
 
-struct forked {
-	pid_t p, c;
-	uint64_t base;
-	int cmd_p, cmd_c, rsp;
-};
-
-/* P: the region, fork C, report both; C obeys 'W' */
-static void fork_holder(int cmd_p, int cmd_c, int rsp)
-{
-	uint64_t msg[2];
-	char *r, c;
-	size_t i;
-	pid_t kid;
-
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	r = mmap(NULL, NPAGES * PG_SIZE, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (r == MAP_FAILED)
-		_exit(1);
-	madvise(r, NPAGES * PG_SIZE, MADV_NOHUGEPAGE);
-	for (i = 0; i < NPAGES * PG_SIZE; i++)
-		r[i] = (char)(i / PG_SIZE + 1);
-	kid = fork();
-	if (kid < 0)
-		_exit(1);
-	if (!kid) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		while (read(cmd_c, &c, 1) == 1) {
-			if (c == 'W')
-				for (i = 0; i < ARRAY_SIZE(written); i++)
-					r[written[i] * PG_SIZE + 7] = 'w';
-			if (write(rsp, &c, 1) != 1)
-				_exit(1);
-		}
-		_exit(0);
-	}
-	msg[0] = (uint64_t)(uintptr_t)r;
-	msg[1] = (uint64_t)kid;
-	if (write(rsp, msg, sizeof(msg)) != sizeof(msg))
-		_exit(1);
-	while (read(cmd_p, &c, 1) == 1)
-		;
-	kill(kid, SIGKILL);
-	waitpid(kid, NULL, 0);
-	_exit(0);
-}
-
-static int fork_start(struct forked *f)
-{
-	int cp[2], cc[2], rs[2];
-	uint64_t msg[2];
-
-	if (pipe(cp) || pipe(cc) || pipe(rs))
-		return -errno;
-	fflush(stdout);
-	f->p = fork();
-	if (f->p < 0)
-		return -errno;
-	if (!f->p) {
-		close(cp[1]);
-		close(cc[1]);
-		close(rs[0]);
-		fork_holder(cp[0], cc[0], rs[1]);
-	}
-	close(cp[0]);
-	close(cc[0]);
-	close(rs[1]);
-	f->cmd_p = cp[1];
-	f->cmd_c = cc[1];
-	f->rsp = rs[0];
-	if (read(f->rsp, msg, sizeof(msg)) != sizeof(msg))
-		return -EIO;
-	f->base = msg[0];
-	f->c = (pid_t)msg[1];
-	return 0;
-}
-
-static void fork_stop(struct forked *f)
-{
-	close(f->cmd_c);
-	close(f->cmd_p);
-	close(f->rsp);
-	waitpid(f->p, NULL, 0);
-}
-
 /* the region's changes in @d: exactly the written pages, remapped */
 static void check_written(const char *tag, const struct jv *d,
 			  const struct pmsnap *s1, const struct pmsnap *s2,
@@ -473,13 +388,12 @@ static void check_written(const char *tag, const struct jv *d,
 static void test_fork(void)
 {
 	struct pmsnap sp, sc0, sc1;
-	struct forked f = { 0 };
+	struct cow_pair f;
 	char a[32], b[32], snap[64];
 	size_t i, other;
 	struct jv *d;
-	char c = 'W';
 
-	if (fork_start(&f)) {
+	if (cow_pair_start(&f, NPAGES)) {
 		tap_ok(0, "fork [%s]: the parent and child could not be started",
 		       src_name);
 		return;
@@ -514,7 +428,7 @@ static void test_fork(void)
 		jv_free(d);
 	}
 	pmsnap_free(&sp);
-	if (write(f.cmd_c, &c, 1) != 1 || read(f.rsp, &c, 1) != 1) {
+	if (cow_pair_child_write(&f, written, ARRAY_SIZE(written))) {
 		tap_ok(0, "fork [%s]: the child did not write", src_name);
 		goto out_c0;
 	}
@@ -546,7 +460,7 @@ out_c0:
 	pmsnap_free(&sc0);
 out:
 	unlink(snap);
-	fork_stop(&f);
+	cow_pair_stop(&f);
 }
 
 /* ------------------------------------------------------------------ */

@@ -21,12 +21,9 @@
  *     zero page excluded, that the two processes map.
  */
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -265,72 +262,20 @@ out:
 
 /* COW after fork */
 
-static void holder(int rsp, int cmd)
-{
-	uint64_t msg[2];
-	char *r, c;
-	size_t i;
-	pid_t kid;
-
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	r = mmap(NULL, NPAGES * PG_SIZE, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (r == MAP_FAILED)
-		_exit(1);
-	madvise(r, NPAGES * PG_SIZE, MADV_NOHUGEPAGE);
-	for (i = 0; i < NPAGES * PG_SIZE; i++)
-		r[i] = (char)(i / PG_SIZE + 1);
-	kid = fork();
-	if (kid < 0)
-		_exit(1);
-	if (!kid) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		while (read(cmd, &c, 1) == 1)
-			;
-		_exit(0);
-	}
-	msg[0] = (uint64_t)(uintptr_t)r;
-	msg[1] = (uint64_t)kid;
-	if (write(rsp, msg, sizeof(msg)) != sizeof(msg))
-		_exit(1);
-	while (read(cmd, &c, 1) == 1)
-		;
-	kill(kid, SIGKILL);
-	waitpid(kid, NULL, 0);
-	_exit(0);
-}
-
 static void test_cow(void)
 {
-	int cmd[2], rsp[2], t;
-	uint64_t msg[2];
-	pid_t p;
+	struct cow_pair f;
+	int t;
 
-	if (pipe(cmd) || pipe(rsp)) {
-		tap_ok(0, "cow: pipe");
+	if (cow_pair_start(&f, NPAGES)) {
+		tap_ok(0, "cow [%s]: parent and child", src_name);
 		return;
 	}
-	fflush(stdout);
-	p = fork();
-	if (!p) {
-		close(cmd[1]);
-		close(rsp[0]);
-		holder(rsp[1], cmd[0]);
-	}
-	close(cmd[0]);
-	close(rsp[1]);
-	if (p < 0 || read(rsp[0], msg, sizeof(msg)) != sizeof(msg)) {
-		tap_ok(0, "cow [%s]: parent and child", src_name);
-	} else {
-		for (t = 0; t < TRIES; t++)
-			if (!check_share("cow", p, (pid_t)msg[1], msg[0], NPAGES,
-					 "cow", NULL, t == TRIES - 1))
-				break;
-	}
-	close(cmd[1]);
-	close(rsp[0]);
-	if (p > 0)
-		waitpid(p, NULL, 0);
+	for (t = 0; t < TRIES; t++)
+		if (!check_share("cow", f.p, f.c, f.base, NPAGES, "cow", NULL,
+				 t == TRIES - 1))
+			break;
+	cow_pair_stop(&f);
 }
 
 /* the C library's text in two instances of a dynamic program */
