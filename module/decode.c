@@ -329,6 +329,110 @@ void ptscope_decode_nonpresent(struct ptscope_rec_entry *e,
 	e->swap_offset = offset;
 }
 
+/* PTSCOPE_S_* bits with a PTSCOPE_FR_* bit of the same meaning */
+static const struct ptscope_bit ptscope_frame_state_bits[] = {
+	{ PTSCOPE_S_ANON,	PTSCOPE_FR_ANON },
+	{ PTSCOPE_S_ANON_EXCL,	PTSCOPE_FR_ANON_EXCL },
+	{ PTSCOPE_S_FILE,	PTSCOPE_FR_FILE },
+	{ PTSCOPE_S_ZERO,	PTSCOPE_FR_ZERO },
+	{ PTSCOPE_S_HUGE_ZERO,	PTSCOPE_FR_ZERO },
+	{ PTSCOPE_S_KSM,	PTSCOPE_FR_KSM },
+	{ PTSCOPE_S_COW,	PTSCOPE_FR_COW },
+};
+
+static u64 ptscope_frame_kind(const struct ptscope_rec_entry *e)
+{
+	if (e->type != PTSCOPE_REC_ENTRY)
+		return PTSCOPE_FK_NONE;
+	if (e->flags & PTSCOPE_F_PRESENT)
+		return PTSCOPE_FK_PRESENT;
+	if (e->flags & PTSCOPE_F_PROTNONE)
+		return PTSCOPE_FK_PROTNONE;
+	if (e->state & PTSCOPE_S_SWAP)
+		return PTSCOPE_FK_SWAP;
+	if (e->state & (PTSCOPE_S_MIGRATION_R | PTSCOPE_S_MIGRATION_W))
+		return PTSCOPE_FK_MIGRATION;
+	if (e->state & (PTSCOPE_S_DEV_PRIVATE | PTSCOPE_S_DEV_EXCL))
+		return PTSCOPE_FK_DEVICE;
+	if (e->state & PTSCOPE_S_PTE_MARKER)
+		return PTSCOPE_FK_MARKER;
+	return PTSCOPE_FK_OTHER;
+}
+
+/**
+ * ptscope_frame_word() - the frames view's word for the first page of a
+ * record
+ * @e: an ENTRY or HOLE record, as decoded for the record stream
+ *
+ * Return: the word (include/uapi/ptscope.h, PTSCOPE_FR_*).  The word of
+ * the page N pages further in the same entry is this plus N when
+ * ptscope_frame_steps() says so.
+ */
+u64 ptscope_frame_word(const struct ptscope_rec_entry *e)
+{
+	u64 kind = ptscope_frame_kind(e);
+	u64 w = PTSCOPE_FR_VMA | kind << PTSCOPE_FR_KIND_SHIFT |
+		((u64)e->level & PTSCOPE_FR_LEVEL_MASK) << PTSCOPE_FR_LEVEL_SHIFT;
+	size_t i;
+
+	switch (kind) {
+	case PTSCOPE_FK_NONE:
+		return w;
+	case PTSCOPE_FK_PRESENT:
+	case PTSCOPE_FK_PROTNONE:
+		w |= e->pfn & PTSCOPE_FR_FRAME_MASK;
+		if (e->flags & PTSCOPE_F_RW)
+			w |= PTSCOPE_FR_RW;
+		if (e->flags & PTSCOPE_F_NX)
+			w |= PTSCOPE_FR_NX;
+		if (e->flags & PTSCOPE_F_ACCESSED)
+			w |= PTSCOPE_FR_ACCESSED;
+		if (e->flags & PTSCOPE_F_DIRTY)
+			w |= PTSCOPE_FR_DIRTY;
+		break;
+	case PTSCOPE_FK_SWAP:
+		w |= e->swap_offset & PTSCOPE_FR_FRAME_MASK;
+		w |= ((u64)e->swap_type & PTSCOPE_FR_SWP_TYPE_MASK) <<
+		     PTSCOPE_FR_SWP_TYPE_SHIFT;
+		break;
+	case PTSCOPE_FK_MIGRATION:
+		if (e->state & PTSCOPE_S_MIGRATION_W)
+			w |= PTSCOPE_FR_RW;
+		fallthrough;
+	case PTSCOPE_FK_DEVICE:
+		/* the offset of a migration or device entry is a frame */
+		w |= e->swap_offset & PTSCOPE_FR_FRAME_MASK;
+		break;
+	}
+	if (e->flags & PTSCOPE_F_SOFT_DIRTY)
+		w |= PTSCOPE_FR_SOFT_DIRTY;
+	if (e->flags & PTSCOPE_F_UFFD_WP)
+		w |= PTSCOPE_FR_UFFD_WP;
+	for (i = 0; i < ARRAY_SIZE(ptscope_frame_state_bits); i++)
+		if (e->state & ptscope_frame_state_bits[i].mask)
+			w |= ptscope_frame_state_bits[i].flag;
+	return w;
+}
+
+/**
+ * ptscope_frame_steps() - whether the frame field grows by one from one
+ * 4K page of @word's entry to the next
+ * @word: a word from ptscope_frame_word()
+ *
+ * Return: true for kinds whose frame field is a PFN.
+ */
+bool ptscope_frame_steps(u64 word)
+{
+	switch (PTSCOPE_FR_KIND(word)) {
+	case PTSCOPE_FK_PRESENT:
+	case PTSCOPE_FK_PROTNONE:
+	case PTSCOPE_FK_MIGRATION:
+	case PTSCOPE_FK_DEVICE:
+		return true;
+	}
+	return false;
+}
+
 static u32 ptscope_vma_special_kind(const char *name)
 {
 	if (!strcmp(name, "[vdso]"))

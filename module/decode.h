@@ -20,6 +20,8 @@ void ptscope_decode_leaf(struct ptscope_rec_entry *e,
 void ptscope_decode_nonpresent(struct ptscope_rec_entry *e,
 			       struct vm_area_struct *vma, int level, u64 raw,
 			       unsigned long addr, unsigned long size);
+u64 ptscope_frame_word(const struct ptscope_rec_entry *e);
+bool ptscope_frame_steps(u64 word);
 void ptscope_decode_vma(struct ptscope_rec_vma *r, struct vm_area_struct *vma,
 			u32 index, char *scratch, size_t scratch_len);
 void ptscope_decode_level(struct ptscope_rec_level *r,

@@ -7,7 +7,8 @@
  * views "vmas", "pt", "ptes", "xlate" and "stats".  Every open needs
  * CAP_SYS_ADMIN.  Answers are produced by a generator (gen.c) a window at
  * a time and, for text, rendered (render.c) into a bounded text buffer;
- * copies to user space happen with no mm lock or spinlock held.
+ * the frames view (frames.c) is walked per read() into a bounded buffer.
+ * Copies to user space happen with no mm lock or spinlock held.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -23,6 +24,7 @@
 #include <linux/uaccess.h>
 
 #include "flush.h"
+#include "frames.h"
 #include "gen.h"
 #include "query.h"
 #include "rec.h"
@@ -41,6 +43,9 @@ static struct dentry *ptscope_dir;
  * @lock:	serializes reads and writes on the file
  * @view:	what a read returns
  * @gen:	the answer's generator; NULL until a query or target is set
+ *		(and for view=frames)
+ * @frames:	the target of view=frames; .mm NULL otherwise
+ * @frames_buf:	its PTSCOPE_FRAMES_CHUNK words, allocated on first use
  * @render:	text renderer state
  * @text:	text window (PTSCOPE_TEXT_SIZE bytes), allocated on first use
  * @text_len:	bytes in @text
@@ -52,6 +57,8 @@ struct ptscope_file {
 	struct mutex lock;	/* serializes reads and writes */
 	enum ptscope_view view;
 	struct ptscope_gen *gen;
+	struct ptscope_target frames;
+	u64 *frames_buf;
 	struct ptscope_render render;
 	char *text;
 	size_t text_len;
@@ -170,6 +177,22 @@ static ssize_t ptscope_read_records(struct ptscope_file *pf,
 	return done;
 }
 
+static ssize_t ptscope_read_frames(struct ptscope_file *pf, char __user *ubuf,
+				   size_t count, loff_t *ppos)
+{
+	if (!pf->frames.mm)
+		return -EINVAL;
+	if (!pf->frames_buf) {
+		pf->frames_buf = kvmalloc_array(PTSCOPE_FRAMES_CHUNK,
+						sizeof(*pf->frames_buf),
+						GFP_KERNEL);
+		if (!pf->frames_buf)
+			return -ENOMEM;
+	}
+	return ptscope_frames_read(&pf->frames, pf->frames_buf, ubuf, count,
+				   ppos);
+}
+
 static int ptscope_file_open(struct file *file, enum ptscope_view view)
 {
 	struct ptscope_file *pf;
@@ -190,6 +213,8 @@ static int ptscope_file_release(struct inode *inode, struct file *file)
 	struct ptscope_file *pf = file->private_data;
 
 	ptscope_gen_destroy(pf->gen);
+	ptscope_target_release(&pf->frames);
+	kvfree(pf->frames_buf);
 	kvfree(pf->text);
 	mutex_destroy(&pf->lock);
 	kfree(pf);
@@ -226,27 +251,35 @@ static ssize_t ptscope_query_write(struct file *file, const char __user *ubuf,
 {
 	struct ptscope_file *pf = file->private_data;
 	struct ptscope_target t = { };
-	struct ptscope_gen *gen;
+	struct ptscope_gen *gen = NULL;
+	enum ptscope_view view;
 	int err;
 
 	err = ptscope_user_target(ubuf, count, &t);
 	if (err)
 		return err;
-	gen = ptscope_gen_create(&t, t.q.view);
-	ptscope_target_release(&t);
-	if (!gen)
-		return -ENOMEM;
+	view = t.q.view;
+	/* frames are read straight from the target, records need a generator */
+	if (view != PTSCOPE_VIEW_FRAMES) {
+		gen = ptscope_gen_create(&t, view);
+		ptscope_target_release(&t);
+		if (!gen)
+			return -ENOMEM;
+	}
 
 	if (mutex_lock_killable(&pf->lock)) {
 		ptscope_gen_destroy(gen);
+		ptscope_target_release(&t);
 		return -EINTR;
 	}
 	swap(pf->gen, gen);
-	pf->view = t.q.view;
+	swap(pf->frames, t);
+	pf->view = view;
 	ptscope_text_reset(pf);
 	mutex_unlock(&pf->lock);
 
 	ptscope_gen_destroy(gen);
+	ptscope_target_release(&t);
 	*ppos = 0;
 	return count;
 }
@@ -259,7 +292,9 @@ static ssize_t ptscope_query_read(struct file *file, char __user *ubuf,
 
 	if (mutex_lock_killable(&pf->lock))
 		return -EINTR;
-	if (!pf->gen)
+	if (pf->view == PTSCOPE_VIEW_FRAMES)
+		ret = ptscope_read_frames(pf, ubuf, count, ppos);
+	else if (!pf->gen)
 		ret = -EINVAL;
 	else if (pf->view == PTSCOPE_VIEW_RECORDS ||
 		 pf->view == PTSCOPE_VIEW_LEVELS)

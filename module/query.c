@@ -24,6 +24,7 @@ static const char * const ptscope_view_names[PTSCOPE_NR_VIEWS] = {
 	[PTSCOPE_VIEW_XLATE]	= "xlate",
 	[PTSCOPE_VIEW_STATS]	= "stats",
 	[PTSCOPE_VIEW_LEVELS]	= "levels",
+	[PTSCOPE_VIEW_FRAMES]	= "frames",
 };
 
 static const char * const ptscope_key_names[PTSCOPE_NR_KEYS] = {

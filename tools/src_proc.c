@@ -17,9 +17,12 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/kernel-page-flags.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "pts.h"
@@ -66,6 +69,7 @@ struct proc_src {
 	int kpageflags;
 	int kpagecount;
 	bool scan;
+	__u64 kpf_mask;		/* kpageflags bits to believe */
 	__u64 *pm;
 	__u64 *kpf;
 	__u64 *kpc;
@@ -326,8 +330,13 @@ static int walk_pages(struct proc_src *s, __u32 vi, __u64 start, __u64 end,
 			return pts_error(s->ctx, err,
 					 "pid %u: reading /proc/%u/pagemap",
 					 s->pid, s->pid);
-		if (s->kpageflags >= 0)
+		if (s->kpageflags >= 0) {
+			size_t i;
+
 			read_kpage(s->kpageflags, s->pm, n, s->kpf);
+			for (i = 0; i < n; i++)
+				s->kpf[i] &= s->kpf_mask;
+		}
 		if (s->kpagecount >= 0)
 			read_kpage(s->kpagecount, s->pm, n, s->kpc);
 		memset(&f, 0, sizeof(f));
@@ -454,6 +463,37 @@ static int open_kpage(struct proc_src *s, const char *file,
 	return fd;
 }
 
+/*
+ * Linux 6.12's /proc/kpageflags sets KSM on every anonymous page (it tests
+ * the mapping's KSM bit, which every anon mapping has).  A fresh private
+ * page of our own, never mergeable, shows whether this kernel does that.
+ * Return: true when KPF_KSM can be believed (or nothing could be checked).
+ */
+static bool kpf_ksm_reliable(int kpageflags)
+{
+	__u64 pm = 0, kpf = 0;
+	bool ok = true;
+	char *p;
+	int fd;
+
+	p = mmap(NULL, PTS_PAGE_SIZE, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return true;
+	*(volatile char *)p = 1;
+	fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0 &&
+	    pread(fd, &pm, 8, (off_t)((uintptr_t)p / PTS_PAGE_SIZE * 8)) == 8 &&
+	    (pm & PTS_PM_PRESENT) && (pm & PTS_PM_PFN_MASK) &&
+	    pread(kpageflags, &kpf, 8,
+		  (off_t)((pm & PTS_PM_PFN_MASK) * 8)) == 8)
+		ok = !(kpf & (1ULL << KPF_KSM));
+	if (fd >= 0)
+		close(fd);
+	munmap(p, PTS_PAGE_SIZE);
+	return ok;
+}
+
 /**
  * pts_proc_gather - fill the model from /proc
  * @ctx: context, for errors
@@ -499,8 +539,14 @@ int pts_proc_gather(struct pts_ctx *ctx, const struct pts_query *q,
 	s.kpageflags = open_kpage(&s, "/proc/kpageflags",
 				  "page state from pagemap only");
 	s.kpagecount = open_kpage(&s, "/proc/kpagecount", "mapcount unknown");
-	if (s.kpageflags >= 0)
+	s.kpf_mask = ~0ULL;
+	if (s.kpageflags >= 0) {
 		m->known |= PTS_K_KPF;
+		if (!kpf_ksm_reliable(s.kpageflags)) {
+			s.kpf_mask &= ~(1ULL << KPF_KSM);
+			pts_model_note(m, "/proc/kpageflags marks every anonymous page KSM on this kernel: KSM pages not told apart");
+		}
+	}
 	if (s.kpagecount >= 0)
 		m->known |= PTS_K_MAPCOUNT;
 

@@ -30,8 +30,8 @@
  *   start=ADDR   first virtual address (default 0)
  *   end=ADDR     end of range, exclusive (default: end of user space)
  *   addr=ADDR    address for view=xlate and view=levels (default: start)
- *   view=NAME    records | vmas | pt | ptes | xlate | stats | levels
- *                (default: records; only meaningful for "query")
+ *   view=NAME    records | vmas | pt | ptes | xlate | stats | levels |
+ *                frames (default: records; only meaningful for "query")
  *
  * A bare number "N" is accepted as "pid=N".  Unknown keys, repeated keys,
  * missing pid, pid <= 0, a pid that does not exist (-ESRCH), a task without
@@ -56,6 +56,22 @@
  *   4-level paging), down to the leaf or the first none, non-present or
  *   bad entry,
  *   one PTSCOPE_REC_END.
+ *
+ * Frames (view=frames): one __u64 word per 4 KiB page of [start, end), in
+ * address order, a /proc/PID/pagemap read from the page tables with what
+ * pagemap lacks (level, RW, NX, accessed, dirty, anon-exclusive, zero page,
+ * KSM, pending copy-on-write).  The word of page start + i * 4096 is at
+ * file offset i * 8; with start=0 (the default) that is va / 4096 * 8, as
+ * in pagemap.  read() sizes and file offsets must be multiples of 8, else
+ * -EINVAL; any such offset may be read directly (pread), nothing is
+ * regenerated.  A read at or past the end of the range returns 0.  Each
+ * read walks its pages afresh, under the mmap lock a bounded number of
+ * pages at a time; once the target has exited a read returns -ESRCH (or
+ * stops short after the words it already copied).  Word layout below
+ * (PTSCOPE_FR_*): pages outside any VMA are 0; every page inside one has
+ * PTSCOPE_FR_VMA, its kind and the level of its entry.  For a 2M or 1G
+ * leaf each 4K page carries its own frame (the leaf's first frame plus its
+ * index in the leaf), as do the pages of a PMD migration entry.
  *
  * Conventions of the stream:
  *  - An ENTRY covers its leaf's whole page: va is the start of the 4K, 2M
@@ -156,6 +172,60 @@ enum ptscope_level {
  * read-only, and a write fault would copy (the page is not anon-exclusive
  * and is referenced elsewhere, or is the zero page or a KSM page).
  */
+
+/*
+ * The frames view's word (view=frames), one per 4K page:
+ *   bits  0-39  frame: the PFN of the page (PRESENT, PROTNONE, MIGRATION
+ *               and DEVICE kinds) or the swap offset (SWAP; offsets from
+ *               2^40 on are cut to 40 bits); 0 otherwise
+ *   bits 40-44  swap type (SWAP)
+ *   bits 45-47  kind, PTSCOPE_FK_*
+ *   bits 48-50  level (PTSCOPE_LVL_*) of the entry, or where the walk found
+ *               no entry (a none entry or a missing table; 0 as well when
+ *               a table could not be read, a bad entry)
+ *   bits 51-63  PTSCOPE_FR_* flags: RW, NX, ACCESSED, DIRTY (any kind
+ *               that is mapped: PRESENT or PROTNONE; RW also for a
+ *               writable migration entry), SOFT_DIRTY and UFFD_WP (mapped
+ *               and swap-format entries), ANON, ANON_EXCL, FILE, ZERO,
+ *               KSM, COW (as PTSCOPE_S_*: ZERO for the zero and the huge
+ *               zero page, FILE for file and shmem pages), VMA
+ */
+#define PTSCOPE_FR_FRAME_MASK	((1ULL << 40) - 1)
+#define PTSCOPE_FR_SWP_TYPE_SHIFT	40
+#define PTSCOPE_FR_SWP_TYPE_MASK	0x1fULL
+#define PTSCOPE_FR_KIND_SHIFT	45
+#define PTSCOPE_FR_KIND_MASK	0x7ULL
+#define PTSCOPE_FR_LEVEL_SHIFT	48
+#define PTSCOPE_FR_LEVEL_MASK	0x7ULL
+#define PTSCOPE_FR_RW		(1ULL << 51)
+#define PTSCOPE_FR_NX		(1ULL << 52)
+#define PTSCOPE_FR_ACCESSED	(1ULL << 53)
+#define PTSCOPE_FR_DIRTY	(1ULL << 54)
+#define PTSCOPE_FR_SOFT_DIRTY	(1ULL << 55)	/* pagemap's bit 55 too */
+#define PTSCOPE_FR_UFFD_WP	(1ULL << 56)
+#define PTSCOPE_FR_ANON		(1ULL << 57)
+#define PTSCOPE_FR_ANON_EXCL	(1ULL << 58)
+#define PTSCOPE_FR_FILE		(1ULL << 59)
+#define PTSCOPE_FR_ZERO		(1ULL << 60)
+#define PTSCOPE_FR_KSM		(1ULL << 61)
+#define PTSCOPE_FR_COW		(1ULL << 62)
+#define PTSCOPE_FR_VMA		(1ULL << 63)	/* the page is in a VMA */
+
+#define PTSCOPE_FR_KIND(w)	(((w) >> PTSCOPE_FR_KIND_SHIFT) & PTSCOPE_FR_KIND_MASK)
+#define PTSCOPE_FR_LEVEL(w)	(((w) >> PTSCOPE_FR_LEVEL_SHIFT) & PTSCOPE_FR_LEVEL_MASK)
+#define PTSCOPE_FR_SWP_TYPE(w)	(((w) >> PTSCOPE_FR_SWP_TYPE_SHIFT) & PTSCOPE_FR_SWP_TYPE_MASK)
+
+/* Kinds of page in the frames view (bits 45-47 of its word) */
+enum ptscope_frame_kind {
+	PTSCOPE_FK_NONE		= 0,	/* no entry (or no VMA: word 0) */
+	PTSCOPE_FK_PRESENT	= 1,	/* mapped, hardware present */
+	PTSCOPE_FK_PROTNONE	= 2,	/* mapped, PROT_NONE / NUMA hinting */
+	PTSCOPE_FK_SWAP		= 3,
+	PTSCOPE_FK_MIGRATION	= 4,	/* RW set: a writable one */
+	PTSCOPE_FK_DEVICE	= 5,	/* device private or exclusive */
+	PTSCOPE_FK_MARKER	= 6,	/* PTE marker (uffd-wp, guard...) */
+	PTSCOPE_FK_OTHER	= 7,	/* hwpoison, or not understood */
+};
 
 /* Header features (struct ptscope_rec_header.features) */
 #define PTSCOPE_FEAT_LA57	(1ULL << 0)	/* 5-level paging active */

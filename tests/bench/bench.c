@@ -69,8 +69,14 @@ static void target_main(struct bench_ctl *c, int kind, uint64_t len,
 		munmap(map, (size_t)(addr - map));
 	if (addr + len < map + len + BENCH_PMD)
 		munmap(addr + len, (size_t)(map + len + BENCH_PMD - (addr + len)));
+	/*
+	 * A kernel without THP (6.1 PREEMPT_RT) refuses both advices with
+	 * EINVAL: its 4K targets are 4K anyway, a THP target cannot be made.
+	 */
 	if (madvise(addr, len, kind == BENCH_THP ? MADV_HUGEPAGE :
-		    MADV_NOHUGEPAGE))
+		    MADV_NOHUGEPAGE) &&
+	    (kind == BENCH_THP || errno != EINVAL ||
+	     !access("/sys/kernel/mm/transparent_hugepage", F_OK)))
 		goto fail;
 
 	step = kind == BENCH_SPARSE ? stride : BENCH_PAGE;
@@ -286,6 +292,21 @@ int bench_walk_text(pid_t pid, uint64_t start, uint64_t end, const char *view,
 	if (fd < 0)
 		return fd;
 	return read_all(fd, buf, size, w, t0);
+}
+
+int bench_walk_frames(pid_t pid, uint64_t start, uint64_t end, void *buf,
+		      size_t size, struct bench_walk *w)
+{
+	uint64_t t0 = bench_now_ns();
+	int fd, err;
+
+	memset(w, 0, sizeof(*w));
+	fd = query_open(pid, start, end, "frames");
+	if (fd < 0)
+		return fd;
+	err = read_all(fd, buf, size, w, t0);
+	w->complete = !err && w->bytes == (end - start) / BENCH_PAGE * 8;
+	return err;
 }
 
 int bench_walk_pagemap(pid_t pid, uint64_t start, uint64_t end, void *buf,

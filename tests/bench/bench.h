@@ -132,6 +132,9 @@ int bench_walk_records(pid_t pid, uint64_t start, uint64_t end, void *buf,
 		       size_t size, struct bench_walk *w);
 int bench_walk_pagemap(pid_t pid, uint64_t start, uint64_t end, void *buf,
 		       size_t size, struct bench_walk *w);
+/* ptscope's frames view (one word per page): complete when every word came */
+int bench_walk_frames(pid_t pid, uint64_t start, uint64_t end, void *buf,
+		      size_t size, struct bench_walk *w);
 int bench_walk_smaps(pid_t pid, void *buf, size_t size, struct bench_walk *w);
 int bench_walk_text(pid_t pid, uint64_t start, uint64_t end, const char *view,
 		    void *buf, size_t size, struct bench_walk *w);

@@ -25,6 +25,8 @@
 #define PM_FILE		(1ULL << 61)
 #define PM_SWAP		(1ULL << 62)
 #define PM_PRESENT	(1ULL << 63)
+#define PM_SWP_TYPE(pm)	((pm) & 0x1f)
+#define PM_SWP_OFF(pm)	(((pm) >> 5) & ((1ULL << 50) - 1))
 
 /* /proc/kpageflags bits, same document */
 #define KPF_ANON	12

@@ -78,9 +78,6 @@ int pmsnap_same(const struct pmsnap *a, const struct pmsnap *b);
 /** kpagecount_read() - /proc/kpagecount of frame @pfn */
 int kpagecount_read(uint64_t pfn, uint64_t *count);
 
-#define PM_SWP_TYPE(pm)	((pm) & 0x1f)
-#define PM_SWP_OFF(pm)	(((pm) >> 5) & ((1ULL << 50) - 1))
-
 /**
  * swap_on() - a zram swap device (insmod zsmalloc and zram from
  * /lib/ptscope-kmods when needed, 64M, mkswap, swapon).

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <inttypes.h>
 #include <linux/capability.h>
 #include <signal.h>
 #include <stdio.h>
@@ -42,6 +43,7 @@ static const char *const files[] = {
 static int present[NFILES];	/* the file exists (checked as root) */
 static pid_t live;		/* the scenario child */
 static pid_t live2;		/* a second, small quiescent child */
+static uint64_t live_anon;	/* the live child's "anon" region, 64 pages */
 static unsigned int levels;	/* 4 or 5, from a header */
 
 /* ---- helpers ---- */
@@ -508,6 +510,102 @@ static void run_read_cases(void)
 	close(fd);
 }
 
+/* ---- reads of the frames view (one 8-byte word per page) ---- */
+
+static void run_frames_reads(void)
+{
+	static const int einval[MAX_ERRNOS] = { EINVAL };
+	static const int esrch[MAX_ERRNOS] = { ESRCH };
+	uint64_t w[8], a[8];
+	union pts_rec rec;
+	char extra[128];
+	unsigned int i, vma = 0;
+	struct scn s;
+	ssize_t r;
+	int fd, e, ret;
+
+	if (!live_anon) {
+		tap_ok(0, "frames: the scenario's anon region");
+		return;
+	}
+	snprintf(extra, sizeof(extra),
+		 "start=%#" PRIx64 " end=%#" PRIx64 " view=frames",
+		 live_anon, live_anon + 8 * 4096);
+	fd = open_query_for(live, extra);
+	if (fd < 0) {
+		tap_ok(0, "frames: query %s (%s)", extra, strerror(-fd));
+		return;
+	}
+	r = read(fd, w, 4);
+	e = errno;
+	read_case("view=frames read(4)", r, e, einval);
+	r = read(fd, w, 12);
+	e = errno;
+	read_case("view=frames read(12)", r, e, einval);
+	r = pread(fd, w, 8, 4);
+	e = errno;
+	read_case("view=frames pread(8) at offset 4", r, e, einval);
+	r = read(fd, w, sizeof(w));
+	for (i = 0; r == sizeof(w) && i < 8; i++)
+		vma += !!(w[i] & PTSCOPE_FR_VMA);
+	tap_ok(r == sizeof(w) && vma == 8,
+	       "frames: after refused reads, read(64) returns the 8 words of the range, all in a VMA (got %zd, %u in a VMA)",
+	       r, vma);
+	r = read(fd, a, 8);
+	tap_ok(r == 0, "frames: the next read is at the end of the range: 0 (got %zd)",
+	       r);
+	r = pread(fd, a, sizeof(a), 0);
+	tap_ok(r == sizeof(a) && !memcmp(a, w, sizeof(a)),
+	       "frames: pread(64) at 0 returns the same words (got %zd)", r);
+	r = pread(fd, a, sizeof(a), 48);
+	tap_ok(r == 16 && !memcmp(a, &w[6], 16),
+	       "frames: pread(64) at 48 stops at the end of the range: 16 bytes, words 6 and 7 (got %zd)",
+	       r);
+	r = pread(fd, a, 8, 64);
+	tap_ok(r == 0, "frames: pread at the end of the range returns 0 (got %zd)",
+	       r);
+	r = pread(fd, a, 8, (off_t)1 << 40);
+	tap_ok(r == 0, "frames: pread far past the end returns 0 (got %zd)", r);
+	r = read(fd, a, 0);
+	tap_ok(r == 0, "frames: read(0) returns 0");
+	if (lseek(fd, 4, SEEK_SET) == 4) {
+		r = read(fd, a, 8);
+		e = errno;
+		read_case("view=frames read(8) after lseek to 4", r, e, einval);
+	}
+	/* the same descriptor switched to the record stream, and back */
+	ret = pts_writef(fd, "pid=%d\n", (int)live);
+	r = ret ? -1 : read(fd, &rec, sizeof(rec));
+	tap_ok(r == sizeof(rec) && rec.type == PTSCOPE_REC_HEADER,
+	       "frames: a new query on the descriptor answers with the record stream's header");
+	ret = pts_writef(fd, "pid=%d %s\n", (int)live, extra);
+	r = ret ? -1 : read(fd, a, sizeof(a));
+	tap_ok(r == sizeof(a) && !memcmp(a, w, sizeof(a)),
+	       "frames: and view=frames again reads the same 8 words from offset 0");
+	close(fd);
+
+	/* the target exits: a read after that is ESRCH */
+	ret = scn_start(&s);
+	if (ret) {
+		tap_ok(0, "frames: start a scenario child (%s)", strerror(-ret));
+		return;
+	}
+	fd = open_query_for(s.pid, "view=frames");
+	if (fd < 0) {
+		tap_ok(0, "frames: query the second child (%s)", strerror(-fd));
+		scn_stop(&s);
+		return;
+	}
+	r = pread(fd, a, sizeof(a), 0);
+	tap_ok(r == sizeof(a), "frames: whole address space, pread(64) at 0 (got %zd)",
+	       r);
+	scn_stop(&s);			/* SIGKILL and reap */
+	r = pread(fd, a, sizeof(a), 0);
+	e = errno;
+	read_case("view=frames read after the target exited", r, e, esrch);
+	close(fd);
+}
+
 /* ---- text views read in odd sizes ---- */
 
 static void run_text_reads(void)
@@ -886,6 +984,8 @@ int main(void)
 		return tap_done();
 	}
 	live = s.pid;
+	if (scn_find(&s.lay, "anon"))
+		live_anon = scn_find(&s.lay, "anon")->addr;
 	live2 = start_sleeper(&sleeper_fd);
 
 	snprintf(line, sizeof(line), "pid=%d\n", (int)live);
@@ -909,6 +1009,7 @@ int main(void)
 	run_size_cases("target");
 
 	run_read_cases();
+	run_frames_reads();
 	run_text_reads();
 	run_readonly_views();
 	run_concurrency();

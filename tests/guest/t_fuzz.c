@@ -85,7 +85,8 @@ static const char *const keys[] = {
 };
 
 static const char *const views[] = {
-	"records", "vmas", "pt", "ptes", "xlate", "stats", "levels", "",
+	"records", "vmas", "pt", "ptes", "xlate", "stats", "levels", "frames",
+	"", "frame",
 	"record", "RECORDS", "levels\n", "../", "%s%s%n",
 };
 
@@ -522,7 +523,7 @@ int main(int argc, char **argv)
 		for (k = 0; k < (f->writable ? rounds : rounds / 20); k++) {
 			/* query: random views, binary or text, between garbage */
 			if (!strcmp(f->name, "query") && rn(4) == 0) {
-				const char *v = views[rn(7)];
+				const char *v = views[rn(8)];
 
 				if (pts_writef(fd, "pid=%d view=%s", rn(2) ? kid : getpid(), v))
 					report("query: valid view=%s refused", v);
@@ -565,6 +566,29 @@ int main(int argc, char **argv)
 		close(fd);
 	}
 	tap_ok(fd >= 0, "binary stream: pread of whole records works, anything else is EINVAL");
+
+	/* frames view rules: whole words at word offsets, else EINVAL */
+	fd = pts_open("query", O_RDWR);
+	if (fd >= 0 && !pts_writef(fd, "pid=%d view=frames", kid)) {
+		for (i = 0; i < 2000; i++) {
+			size_t n = rn(6) ? rn(4096) * 8 : rn(8192);
+			off_t off = rn(3) ? (off_t)(rnd() % (1ULL << 36)) * 8 :
+					    rn(8192);
+			ssize_t r = pread(fd, buf, n, off);
+			int whole = !(n % 8) && !(off % 8);
+
+			total_reads++;
+			if (whole ? (r < 0 || r % 8 || (size_t)r > n) :
+				    (r >= 0 || errno != EINVAL)) {
+				report("query frames: pread(%zu, %lld) = %zd (%s)",
+				       n, (long long)off, r,
+				       r < 0 ? strerror(errno) : "ok");
+				break;
+			}
+		}
+		close(fd);
+	}
+	tap_ok(fd >= 0, "frames view: pread of whole words at word offsets works, anything else is EINVAL");
 
 	for (i = 0; i < nfiles; i++)
 		if (!strcmp(files[i].name, "query"))

@@ -13,9 +13,11 @@
  * Readers (threads of this process and reader processes) pick a target or
  * one of its short-lived children and a view at random: the binary
  * record stream (view=records over all or part of the target), the
- * translation stream (view=levels) and every text view, through "query"
- * and through "target" + the view files (a thread moves the global target
- * meanwhile).  Every record read is checked:
+ * translation stream (view=levels), the frames view (preads at random
+ * offsets in the arena: every word's kind, level, address and frame
+ * checked as below) and every text view, through "query" and through
+ * "target" + the view files (a thread moves the global target meanwhile).
+ * Every record read is checked:
  *   - streams are well formed: header (magic, version, size, pid), VMA
  *     records in order with their entries and holes inside them, STATS,
  *     END last with the right count; only ESRCH may cut a walk short;
@@ -107,6 +109,8 @@ struct reader_stats {
 	_Atomic unsigned long write_refused;	/* ESRCH/EINVAL for gone kids */
 	_Atomic unsigned long present;	/* present entries checked */
 	_Atomic unsigned long thp, ksm, swap, cut;
+	_Atomic unsigned long frame_reads;	/* view=frames preads, all words */
+	_Atomic unsigned long frame_words;
 	_Atomic unsigned long failures;
 	char msg[MSG_LEN];		/* the first failure */
 };
@@ -763,11 +767,79 @@ static void read_text(struct reader_stats *rs, uint64_t *s, int fd,
 	free(buf);
 }
 
+/*
+ * view=frames: preads of random sizes at random page offsets inside the
+ * arena part of the range.  Every word is checked: a known kind and level,
+ * a VMA bit only where the target could have mapped, a mapped frame in RAM.
+ */
+static void read_frames(struct reader_stats *rs, uint64_t *s, int fd,
+			const struct target *t, pid_t pid, int live,
+			uint64_t rs_start, uint64_t rs_end)
+{
+	uint64_t a = t->arena.start > rs_start ? t->arena.start : rs_start;
+	uint64_t b = t->arena.end < rs_end ? t->arena.end : rs_end;
+	uint64_t w[4096];
+	int k;
+
+	for (k = 0; k < 4 && a < b; k++) {
+		uint64_t np = (b - a) / 4096, p0 = rnd(s) % np;
+		size_t n = 1 + rnd(s) % ARRAY_SIZE(w), i;
+		uint64_t va0 = a + p0 * 4096;
+		ssize_t r;
+
+		if (n > np - p0)
+			n = np - p0;
+		r = pread(fd, w, n * 8, (off_t)((va0 - rs_start) / 4096 * 8));
+		if (r < 0) {
+			if (errno == ESRCH && (!live ||
+					       atomic_load(&sh->targets_stop)))
+				return;
+			fail(rs, "pid %d: frames pread of %zu words at %#llx: %s",
+			     pid, n, (unsigned long long)va0, strerror(errno));
+			return;
+		}
+		if (r % 8 || (size_t)r > n * 8) {
+			fail(rs, "pid %d: frames pread returned %zd for %zu words",
+			     pid, r, n);
+			return;
+		}
+		for (i = 0; i < (size_t)r / 8; i++) {
+			uint64_t va = va0 + i * 4096, kind = PTSCOPE_FR_KIND(w[i]);
+
+			if (!(w[i] & PTSCOPE_FR_VMA)) {
+				if (w[i])
+					fail(rs, "pid %d: %#llx: word %#llx outside a VMA is not 0",
+					     pid, (unsigned long long)va,
+					     (unsigned long long)w[i]);
+				continue;
+			}
+			if (PTSCOPE_FR_LEVEL(w[i]) >= PTSCOPE_NR_LEVELS ||
+			    !va_ok(t, va, va + 4096)) {
+				fail(rs, "pid %d: %#llx: word %#llx: bad level or address",
+				     pid, (unsigned long long)va,
+				     (unsigned long long)w[i]);
+				return;
+			}
+			if ((kind == PTSCOPE_FK_PRESENT ||
+			     kind == PTSCOPE_FK_PROTNONE) &&
+			    (w[i] & PTSCOPE_FR_FRAME_MASK) &&
+			    !frames_ok(w[i] & PTSCOPE_FR_FRAME_MASK, 1, 0)) {
+				fail(rs, "pid %d: %#llx: frame of word %#llx not in RAM",
+				     pid, (unsigned long long)va,
+				     (unsigned long long)w[i]);
+				return;
+			}
+		}
+		atomic_fetch_add(&rs->frame_reads, 1);
+		atomic_fetch_add(&rs->frame_words, (unsigned long)r / 8);
+	}
+}
+
 static void reader_query(struct reader_stats *rs, uint64_t *s)
 {
 	static const char *const views[] = { "records", "records", "levels",
 					     "vmas", "pt", "ptes", "xlate",
-					     "stats" };
+					     "stats", "frames" };
 	const char *view = views[rnd(s) % ARRAY_SIZE(views)];
 	const struct target *t;
 	char line[256], rng[128], what[300];
@@ -785,6 +857,11 @@ static void reader_query(struct reader_stats *rs, uint64_t *s)
 	if (w == 1) {
 		if (!strcmp(view, "records") || !strcmp(view, "levels")) {
 			read_binary(rs, s, fd, t, pid, view[0] == 'l');
+		} else if (!strcmp(view, "frames")) {
+			unsigned long long a = 0, b = ~0ULL;
+
+			sscanf(rng, " start=%llx end=%llx", &a, &b);
+			read_frames(rs, s, fd, t, pid, live, a, b);
 		} else {
 			snprintf(what, sizeof(what), "query %s", line);
 			read_text(rs, s, fd, what);
@@ -949,7 +1026,7 @@ int main(int argc, char **argv)
 	unsigned long ops[NR_OPS] = { 0 }, total_ops = 0;
 	unsigned long walks = 0, esrch = 0, records = 0, texts = 0, tbytes = 0;
 	unsigned long refused = 0, present = 0, thp = 0, ksm = 0, swp = 0;
-	unsigned long cut = 0, failures = 0;
+	unsigned long cut = 0, failures = 0, freads = 0, fwords = 0;
 	int secs = race_secs(argc, argv), i, j, fd, bad_exit = 0;
 	double t0, raced;
 	char buf[2 * MSG_LEN];
@@ -1066,6 +1143,8 @@ stop:
 		ksm += rs->ksm;
 		swp += rs->swap;
 		cut += rs->cut;
+		freads += rs->frame_reads;
+		fwords += rs->frame_words;
 		failures += rs->failures;
 		if (rs->failures)
 			tap_diag("reader %d: %lu failures, first: %s", i,
@@ -1078,6 +1157,7 @@ stop:
 	tap_diag("raced %.1f s: %lu walks completed (%lu cut short by ESRCH), %lu records, %lu text reads (%lu bytes), %lu query writes refused for gone children",
 		 raced, walks, esrch, records, texts, tbytes, refused);
 	tap_diag("target operations: %lu:%s", total_ops, buf);
+	tap_diag("frames view: %lu preads, %lu words checked", freads, fwords);
 	tap_diag("entries checked: %lu mapped, %lu THP, %lu KSM, %lu swap, %lu cut back by a huge page appearing",
 		 present, thp, ksm, swp, cut);
 	if (!swap_on)

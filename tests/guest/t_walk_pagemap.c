@@ -12,6 +12,8 @@
  * against /proc/kpageflags, VMA records against maps, and translations of
  * sampled addresses (range-limited records and view=xlate text).  The walk
  * is repeated after clear_refs, when soft-dirty is meaningful everywhere.
+ * The frames view (one word per page) is read in the same window and
+ * checked page by page against pagemap and against the records.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -50,6 +52,10 @@ struct walk {
 	size_t nmaps;
 	uint64_t **pm;		/* pagemap entry per page */
 	uint32_t **ri;		/* index in st.rec of the covering record */
+	uint64_t **fw;		/* view=frames word per page (in the range) */
+	uint64_t *gap;		/* word of the page below VMA i, when in none */
+	unsigned char *gap_ok;	/* gap[i] was read */
+	int frames_err;		/* -errno of the frames reads, or 0 */
 	long *mv;		/* index in st.rec of the VMA record, or -1 */
 	int stream_ok;
 	char why[256];
@@ -86,9 +92,14 @@ static void walk_free(struct walk *w)
 			free(w->pm[i]);
 		if (w->ri)
 			free(w->ri[i]);
+		if (w->fw)
+			free(w->fw[i]);
 	}
 	free(w->pm);
 	free(w->ri);
+	free(w->fw);
+	free(w->gap);
+	free(w->gap_ok);
 	free(w->mv);
 	free(w->maps);
 	pts_stream_free(&w->st);
@@ -235,6 +246,86 @@ static int walk_index(struct walk *w)
 	return 0;
 }
 
+static int find_map(const struct walk *w, uint64_t va)
+{
+	size_t i;
+
+	for (i = 0; i < w->nmaps; i++)
+		if (va >= w->maps[i].start && va < w->maps[i].end)
+			return (int)i;
+	return -1;
+}
+
+/* pread @n words of the frames view at word @idx, all of them or -errno */
+static int frames_pread(int fd, uint64_t *out, uint64_t n, uint64_t idx)
+{
+	uint64_t done = 0;
+	ssize_t r;
+
+	while (done < n) {
+		r = pread(fd, out + done, (n - done) * 8, (off_t)((idx + done) * 8));
+		if (r < 0)
+			return -errno;
+		if (r == 0 || r % 8)
+			return -EPROTO;
+		done += (uint64_t)r / 8;
+	}
+	return 0;
+}
+
+/*
+ * The frames view of the walked range: for every VMA the words of its
+ * pages in the range, read with pread at their offsets (word i is page
+ * rs + i * 4096; 0 when no range was given), and the word of the page just
+ * below each VMA when that page is in the range and in no VMA.
+ */
+static int frames_take(struct walk *w)
+{
+	size_t n = w->nmaps ? w->nmaps : 1, i;
+	char line[160];
+	int fd, ret = 0;
+
+	w->fw = calloc(n, sizeof(*w->fw));
+	w->gap = calloc(n, sizeof(*w->gap));
+	w->gap_ok = calloc(n, 1);
+	if (!w->fw || !w->gap || !w->gap_ok)
+		return -ENOMEM;
+	if (w->ranged)
+		snprintf(line, sizeof(line),
+			 "pid=%d start=%#" PRIx64 " end=%#" PRIx64 " view=frames\n",
+			 (int)target, w->rs, w->re);
+	else
+		snprintf(line, sizeof(line), "pid=%d view=frames\n",
+			 (int)target);
+	fd = pts_open("query", O_RDWR);
+	if (fd < 0)
+		return fd;
+	ret = pts_write_line(fd, line);
+	for (i = 0; i < w->nmaps && !ret; i++) {
+		const struct map_ent *m = &w->maps[i];
+		uint64_t p0, p1, below = m->start - PG_SIZE;
+
+		span(w, i, &p0, &p1);
+		w->fw[i] = calloc(vma_pages(m), 8);
+		if (!w->fw[i]) {
+			ret = -ENOMEM;
+			break;
+		}
+		if (p1 > p0)
+			ret = frames_pread(fd, w->fw[i] + p0, p1 - p0,
+					   (m->start + p0 * PG_SIZE - w->rs) /
+					   PG_SIZE);
+		if (!ret && m->start > w->rs && below >= w->rs &&
+		    below < w->re && find_map(w, below) < 0) {
+			ret = frames_pread(fd, &w->gap[i], 1,
+					   (below - w->rs) / PG_SIZE);
+			w->gap_ok[i] = !ret;
+		}
+	}
+	close(fd);
+	return ret;
+}
+
 /*
  * walk_take() - snapshot maps and pagemap, read the module's stream, and
  * snapshot again; retry while the kernel changed the child in between.
@@ -270,6 +361,7 @@ static int walk_take(struct walk *w, int ranged, uint64_t rs, uint64_t re)
 		ret = pts_query_stream(line, &w->st);
 		if (ret)
 			return ret;
+		w->frames_err = frames_take(w);
 		ret = user_maps(&m2, &n2, w->rs, w->re);
 		if (!ret)
 			ret = pagemap_snapshot(m2, n2, &pm2);
@@ -304,15 +396,6 @@ static const struct ptscope_rec_vma *map_vma(const struct walk *w, size_t i)
 	return w->mv[i] >= 0 ? &w->st.rec[w->mv[i]].vma : NULL;
 }
 
-static int find_map(const struct walk *w, uint64_t va)
-{
-	size_t i;
-
-	for (i = 0; i < w->nmaps; i++)
-		if (va >= w->maps[i].start && va < w->maps[i].end)
-			return (int)i;
-	return -1;
-}
 
 /* ---- the scenario against pagemap (no module needed) ---- */
 
@@ -711,6 +794,170 @@ static void check_softdirty(const struct walk *w, const char *tag)
 		       tag, compared);
 }
 
+/* The frames view's word for page @va of record @e, from the ABI's rules. */
+static uint64_t frame_want(const struct ptscope_rec_entry *e, uint64_t va)
+{
+	uint64_t w = PTSCOPE_FR_VMA |
+		     ((uint64_t)e->level & PTSCOPE_FR_LEVEL_MASK) <<
+		     PTSCOPE_FR_LEVEL_SHIFT;
+	uint64_t sub = (va - e->va) / PG_SIZE, kind;
+
+	if (e->type == PTSCOPE_REC_HOLE)
+		return w;
+	if (e->flags & PTSCOPE_F_PRESENT)
+		kind = PTSCOPE_FK_PRESENT;
+	else if (e->flags & PTSCOPE_F_PROTNONE)
+		kind = PTSCOPE_FK_PROTNONE;
+	else if (e->state & PTSCOPE_S_SWAP)
+		kind = PTSCOPE_FK_SWAP;
+	else if (e->state & (PTSCOPE_S_MIGRATION_R | PTSCOPE_S_MIGRATION_W))
+		kind = PTSCOPE_FK_MIGRATION;
+	else if (e->state & (PTSCOPE_S_DEV_PRIVATE | PTSCOPE_S_DEV_EXCL))
+		kind = PTSCOPE_FK_DEVICE;
+	else if (e->state & PTSCOPE_S_PTE_MARKER)
+		kind = PTSCOPE_FK_MARKER;
+	else
+		kind = PTSCOPE_FK_OTHER;
+	w |= kind << PTSCOPE_FR_KIND_SHIFT;
+	if (kind == PTSCOPE_FK_PRESENT || kind == PTSCOPE_FK_PROTNONE) {
+		w |= (e->pfn + sub) & PTSCOPE_FR_FRAME_MASK;
+		w |= e->flags & PTSCOPE_F_RW ? PTSCOPE_FR_RW : 0;
+		w |= e->flags & PTSCOPE_F_NX ? PTSCOPE_FR_NX : 0;
+		w |= e->flags & PTSCOPE_F_ACCESSED ? PTSCOPE_FR_ACCESSED : 0;
+		w |= e->flags & PTSCOPE_F_DIRTY ? PTSCOPE_FR_DIRTY : 0;
+	} else if (kind == PTSCOPE_FK_SWAP) {
+		w |= e->swap_offset & PTSCOPE_FR_FRAME_MASK;
+		w |= ((uint64_t)e->swap_type & PTSCOPE_FR_SWP_TYPE_MASK) <<
+		     PTSCOPE_FR_SWP_TYPE_SHIFT;
+	} else if (kind == PTSCOPE_FK_MIGRATION || kind == PTSCOPE_FK_DEVICE) {
+		w |= (e->swap_offset + sub) & PTSCOPE_FR_FRAME_MASK;
+		w |= e->state & PTSCOPE_S_MIGRATION_W ? PTSCOPE_FR_RW : 0;
+	}
+	w |= e->flags & PTSCOPE_F_SOFT_DIRTY ? PTSCOPE_FR_SOFT_DIRTY : 0;
+	w |= e->flags & PTSCOPE_F_UFFD_WP ? PTSCOPE_FR_UFFD_WP : 0;
+	w |= e->state & PTSCOPE_S_ANON ? PTSCOPE_FR_ANON : 0;
+	w |= e->state & PTSCOPE_S_ANON_EXCL ? PTSCOPE_FR_ANON_EXCL : 0;
+	w |= e->state & PTSCOPE_S_FILE ? PTSCOPE_FR_FILE : 0;
+	w |= e->state & (PTSCOPE_S_ZERO | PTSCOPE_S_HUGE_ZERO) ?
+	     PTSCOPE_FR_ZERO : 0;
+	w |= e->state & PTSCOPE_S_KSM ? PTSCOPE_FR_KSM : 0;
+	w |= e->state & PTSCOPE_S_COW ? PTSCOPE_FR_COW : 0;
+	return w;
+}
+
+/*
+ * The frames view, page by page: against the record stream (the word the
+ * ABI derives from the covering record), against pagemap (presence, frame,
+ * swap entry, soft-dirty, file page), and 0 below VMAs in no VMA.
+ */
+static void check_frames_view(const struct walk *w, const char *tag)
+{
+	struct miss mr = { 0 }, mp = { 0 }, mf = { 0 }, ms = { 0 };
+	struct miss md = { 0 }, mg = { 0 }, mfile = { 0 };
+	unsigned long checked = 0, present = 0, gaps = 0, sd = 0, files = 0;
+	uint64_t p;
+	size_t i;
+
+	if (!tap_ok(!w->frames_err, "%s: view=frames read with pread at every VMA's offset",
+		    tag)) {
+		tap_diag("%s", strerror(-w->frames_err));
+		return;
+	}
+	for (i = 0; i < w->nmaps; i++) {
+		const struct ptscope_rec_vma *v = map_vma(w, i);
+		const struct map_ent *me = &w->maps[i];
+		int sd_ok = v && !(v->vm_flags & VM_SOFTDIRTY) &&
+			    v->kind != PTSCOPE_VMA_HUGETLB;
+		uint64_t p0, p1;
+
+		if (w->gap_ok[i]) {
+			gaps++;
+			if (w->gap[i])
+				MISS(&mg, "%#" PRIx64 " (below a VMA, in none): word %#" PRIx64 ", want 0",
+				     me->start - PG_SIZE, w->gap[i]);
+		}
+		if (!v)
+			continue;
+		span(w, i, &p0, &p1);
+		for (p = p0; p < p1; p++) {
+			const struct ptscope_rec_entry *e = page_rec(w, i, p);
+			uint64_t va = me->start + p * PG_SIZE;
+			uint64_t fw = w->fw[i][p], pm = w->pm[i][p];
+			uint64_t kind = PTSCOPE_FR_KIND(fw);
+			int mapped = kind == PTSCOPE_FK_PRESENT ||
+				     kind == PTSCOPE_FK_PROTNONE;
+			int nonpres = kind != PTSCOPE_FK_NONE && !mapped;
+
+			checked++;
+			if (!e || fw != frame_want(e, va))
+				MISS(&mr, "%#" PRIx64 ": word %#" PRIx64 ", from the record %#" PRIx64,
+				     va, fw, e ? frame_want(e, va) : 0);
+			if (!!(pm & PM_PRESENT) != mapped)
+				MISS(&mp, "%#" PRIx64 ": pagemap %s, word %#" PRIx64,
+				     va, pm & PM_PRESENT ? "present" : "absent", fw);
+			if (!!(pm & PM_SWAP) != nonpres)
+				MISS(&ms, "%#" PRIx64 ": pagemap swap bit %d, word %#" PRIx64,
+				     va, !!(pm & PM_SWAP), fw);
+			else if (kind == PTSCOPE_FK_SWAP &&
+				 (PTSCOPE_FR_SWP_TYPE(fw) != (uint64_t)PM_SWP_TYPE(pm) ||
+				  (fw & PTSCOPE_FR_FRAME_MASK) != (uint64_t)PM_SWP_OFF(pm)))
+				MISS(&ms, "%#" PRIx64 ": swap entry %#" PRIx64 ", pagemap %#" PRIx64,
+				     va, fw, pm);
+			if (sd_ok && (mapped || nonpres)) {
+				sd++;
+				if (!!(fw & PTSCOPE_FR_SOFT_DIRTY) !=
+				    !!(pm & PM_SOFT_DIRTY))
+					MISS(&md, "%#" PRIx64 ": soft-dirty word %d pagemap %d",
+					     va, !!(fw & PTSCOPE_FR_SOFT_DIRTY),
+					     !!(pm & PM_SOFT_DIRTY));
+			}
+			if (!mapped || !(pm & PM_PRESENT))
+				continue;
+			present++;
+			/* PROT_NONE without a frame: as check_frames() */
+			if (kind == PTSCOPE_FK_PROTNONE &&
+			    !(fw & PTSCOPE_FR_FRAME_MASK))
+				continue;
+			if ((fw & PTSCOPE_FR_FRAME_MASK) != (pm & PM_PFN_MASK))
+				MISS(&mf, "%#" PRIx64 ": frame %#" PRIx64 " (level %" PRIu64 "), pagemap %#" PRIx64,
+				     va, (uint64_t)(fw & PTSCOPE_FR_FRAME_MASK),
+				     (uint64_t)PTSCOPE_FR_LEVEL(fw), pm & PM_PFN_MASK);
+			/* pagemap's PM_FILE: a page that is not anon (4K, not the zero page) */
+			if (PTSCOPE_FR_LEVEL(fw) == PTSCOPE_LVL_PTE &&
+			    kind == PTSCOPE_FK_PRESENT &&
+			    !(fw & (PTSCOPE_FR_ZERO | PTSCOPE_FR_ANON)) &&
+			    (fw & PTSCOPE_FR_FILE)) {
+				files++;
+				if (!(pm & PM_FILE))
+					MISS(&mfile, "%#" PRIx64 ": file page, pagemap without PM_FILE",
+					     va);
+			} else if (fw & PTSCOPE_FR_ANON) {
+				if (pm & PM_FILE)
+					MISS(&mfile, "%#" PRIx64 ": anon page, pagemap PM_FILE",
+					     va);
+			}
+		}
+	}
+	tap_ok(!mr.n, "%s: frames view: every word of %lu pages is what its record says (%lu mismatches)",
+	       tag, checked, mr.n);
+	tap_ok(!mp.n && !ms.n, "%s: frames view: present and swap as pagemap says (%lu, %lu mismatches)",
+	       tag, mp.n, ms.n);
+	tap_ok(!mf.n, "%s: frames view: frames of %lu present pages equal pagemap's PFN (%lu mismatches)",
+	       tag, present, mf.n);
+	tap_ok(!mfile.n, "%s: frames view: file/anon as pagemap's PM_FILE (%lu file pages, %lu mismatches)",
+	       tag, files, mfile.n);
+	if (sd)
+		tap_ok(!md.n, "%s: frames view: soft-dirty as pagemap on %lu pages of VMAs without VM_SOFTDIRTY",
+		       tag, sd);
+	else
+		tap_skip("every VMA has VM_SOFTDIRTY: pagemap's bit says nothing about entries",
+			 "%s: frames view: soft-dirty agrees with pagemap", tag);
+	/* a range inside the VMAs may have no such page; a whole walk has */
+	tap_ok((gaps || w->ranged) && !mg.n,
+	       "%s: frames view: %lu pages just below a VMA, in none, are 0",
+	       tag, gaps);
+}
+
 /* The scenario's own expectations, seen through the module. */
 static void check_expectations(const struct walk *w, const struct scn *s,
 			       const char *tag)
@@ -967,6 +1214,7 @@ static void run_walk(struct scn *s, const char *tag, int count)
 	check_frames(&w, tag, count);
 	check_perm_bits(&w, tag);
 	check_softdirty(&w, tag);
+	check_frames_view(&w, tag);
 	check_expectations(&w, s, tag);
 	check_huge(&w, s, tag);
 	check_page_state(&w, tag);
@@ -992,6 +1240,7 @@ static void run_range_walk(const char *tag, uint64_t rs, uint64_t re)
 	check_vmas(&w, tag);
 	check_tiling(&w, tag);
 	check_frames(&w, tag, 1);
+	check_frames_view(&w, tag);
 	walk_free(&w);
 }
 

@@ -327,6 +327,112 @@ static void decode_level_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, r.leaf, 0U);
 }
 
+/*
+ * The frames view's word (include/uapi/ptscope.h): frame in bits 0-39,
+ * swap type 40-44, kind 45-47, level 48-50, then RW NX A D SOFT_DIRTY
+ * UFFD_WP ANON ANON_EXCL FILE ZERO KSM COW VMA from bit 51 to 63.  The
+ * expected words are spelt out here bit by bit, not with the macros.
+ */
+#define W_KIND(k)	((u64)(k) << 45)
+#define W_LVL(l)	((u64)(l) << 48)
+#define W_BIT(n)	BIT_ULL(n)
+
+static void frame_word_test(struct kunit *test)
+{
+	struct ptscope_rec_entry e;
+
+	/* a hole: in a VMA, kind 0, its level */
+	memset(&e, 0, sizeof(e));
+	e.type = PTSCOPE_REC_HOLE;
+	e.level = PTSCOPE_LVL_PMD;
+	KUNIT_EXPECT_EQ(test, ptscope_frame_word(&e), W_BIT(63) | W_LVL(3));
+	KUNIT_EXPECT_FALSE(test, ptscope_frame_steps(ptscope_frame_word(&e)));
+
+	/* a present 4K page, every hardware bit and anon-exclusive */
+	memset(&e, 0, sizeof(e));
+	e.type = PTSCOPE_REC_ENTRY;
+	e.level = PTSCOPE_LVL_PTE;
+	e.pfn = 0x12345;
+	e.flags = F(PRESENT) | F(RW) | F(USER) | F(NX) | F(ACCESSED) |
+		  F(DIRTY) | F(SOFT_DIRTY) | F(UFFD_WP) | F(GLOBAL);
+	e.state = S(ANON) | S(ANON_EXCL) | S(PAGE_DIRTY);
+	KUNIT_EXPECT_EQ(test, ptscope_frame_word(&e),
+			0x12345ULL | W_KIND(1) | W_LVL(4) | W_BIT(51) |
+			W_BIT(52) | W_BIT(53) | W_BIT(54) | W_BIT(55) |
+			W_BIT(56) | W_BIT(57) | W_BIT(58) | W_BIT(63));
+	KUNIT_EXPECT_TRUE(test, ptscope_frame_steps(ptscope_frame_word(&e)));
+
+	/* the frame keeps 40 bits */
+	e.flags = F(PRESENT);
+	e.state = PTSCOPE_S_FILE | PTSCOPE_S_SHMEM;
+	e.pfn = BIT_ULL(40) | 0x7;
+	KUNIT_EXPECT_EQ(test, ptscope_frame_word(&e),
+			0x7ULL | W_KIND(1) | W_LVL(4) | W_BIT(59) | W_BIT(63));
+
+	/* PROT_NONE at PMD level on the huge zero page, COW pending */
+	e.level = PTSCOPE_LVL_PMD;
+	e.pfn = 0x200;
+	e.flags = F(PROTNONE) | F(PSE);
+	e.state = S(HUGE_ZERO) | S(COW);
+	KUNIT_EXPECT_EQ(test, ptscope_frame_word(&e),
+			0x200ULL | W_KIND(2) | W_LVL(3) | W_BIT(60) |
+			W_BIT(62) | W_BIT(63));
+
+	/* a KSM page at PUD level */
+	e.level = PTSCOPE_LVL_PUD;
+	e.flags = F(PRESENT) | F(PSE);
+	e.state = S(ANON) | S(KSM) | S(ZERO);
+	KUNIT_EXPECT_EQ(test, ptscope_frame_word(&e),
+			0x200ULL | W_KIND(1) | W_LVL(2) | W_BIT(57) |
+			W_BIT(60) | W_BIT(61) | W_BIT(63));
+
+	/* swap: offset and type, soft-dirty; no frame stepping */
+	memset(&e, 0, sizeof(e));
+	e.type = PTSCOPE_REC_ENTRY;
+	e.level = PTSCOPE_LVL_PTE;
+	e.flags = F(SOFT_DIRTY);
+	e.state = S(NONPRESENT) | S(SWAP) | S(ANON_EXCL);
+	e.swap_type = 3;
+	e.swap_offset = 0x1234567;
+	KUNIT_EXPECT_EQ(test, ptscope_frame_word(&e),
+			0x1234567ULL | (3ULL << 40) | W_KIND(3) | W_LVL(4) |
+			W_BIT(55) | W_BIT(58) | W_BIT(63));
+	KUNIT_EXPECT_FALSE(test, ptscope_frame_steps(ptscope_frame_word(&e)));
+
+	/* migration: the frame; RW only for a writable one */
+	e.flags = 0;
+	e.state = S(NONPRESENT) | S(MIGRATION_R);
+	e.swap_type = 0;
+	e.swap_offset = 0x4321;
+	KUNIT_EXPECT_EQ(test, ptscope_frame_word(&e),
+			0x4321ULL | W_KIND(4) | W_LVL(4) | W_BIT(63));
+	KUNIT_EXPECT_TRUE(test, ptscope_frame_steps(ptscope_frame_word(&e)));
+	e.state = S(NONPRESENT) | S(MIGRATION_W);
+	KUNIT_EXPECT_EQ(test, ptscope_frame_word(&e),
+			0x4321ULL | W_KIND(4) | W_LVL(4) | W_BIT(51) |
+			W_BIT(63));
+
+	/* device, marker, other */
+	e.state = S(NONPRESENT) | S(DEV_PRIVATE);
+	KUNIT_EXPECT_EQ(test, ptscope_frame_word(&e),
+			0x4321ULL | W_KIND(5) | W_LVL(4) | W_BIT(63));
+	e.state = S(NONPRESENT) | S(PTE_MARKER);
+	e.flags = F(UFFD_WP);
+	KUNIT_EXPECT_EQ(test, ptscope_frame_word(&e),
+			W_KIND(6) | W_LVL(4) | W_BIT(56) | W_BIT(63));
+	KUNIT_EXPECT_FALSE(test, ptscope_frame_steps(ptscope_frame_word(&e)));
+	e.state = S(NONPRESENT);
+	e.flags = 0;
+	KUNIT_EXPECT_EQ(test, ptscope_frame_word(&e),
+			W_KIND(7) | W_LVL(4) | W_BIT(63));
+
+	/* the macros of the ABI agree with the positions above */
+	KUNIT_EXPECT_EQ(test, PTSCOPE_FR_KIND(W_KIND(5) | W_LVL(2)), 5ULL);
+	KUNIT_EXPECT_EQ(test, PTSCOPE_FR_LEVEL(W_KIND(5) | W_LVL(2)), 2ULL);
+	KUNIT_EXPECT_EQ(test, PTSCOPE_FR_SWP_TYPE(0x1fULL << 40), 0x1fULL);
+	KUNIT_EXPECT_EQ(test, PTSCOPE_FR_FRAME_MASK, BIT_ULL(40) - 1);
+}
+
 static struct kunit_case decode_test_cases[] = {
 	KUNIT_CASE_PARAM(decode_flags_test, flags_gen_params),
 	KUNIT_CASE(decode_linux_bits_test),
@@ -334,6 +440,7 @@ static struct kunit_case decode_test_cases[] = {
 	KUNIT_CASE(decode_protnone_pfn_test),
 	KUNIT_CASE(decode_nonpresent_test),
 	KUNIT_CASE(decode_level_test),
+	KUNIT_CASE(frame_word_test),
 	{}
 };
 

@@ -59,6 +59,9 @@ static const struct query_case query_cases[] = {
 	  .view = PTSCOPE_VIEW_STATS },
 	{ "pid=3 view=levels", 0, KEY(PID) | KEY(VIEW), 3,
 	  .view = PTSCOPE_VIEW_LEVELS },
+	{ "pid=3 view=frames start=0x1000", 0,
+	  KEY(PID) | KEY(VIEW) | KEY(START), 3, 0x1000,
+	  .view = PTSCOPE_VIEW_FRAMES },
 	/* syntax only: the range is checked later */
 	{ "pid=1 start=0xffffffffffffffff end=0", 0,
 	  KEY(PID) | KEY(START) | KEY(END), 1, U64_MAX, 0 },
@@ -194,6 +197,7 @@ static void query_view_name_test(struct kunit *test)
 {
 	static const char * const names[] = {
 		"records", "vmas", "pt", "ptes", "xlate", "stats", "levels",
+		"frames",
 	};
 	struct ptscope_query q;
 	char line[32];
