@@ -23,10 +23,8 @@
 #include "decode.h"
 #include "walk.h"
 
-struct ptscope_bit {
-	u64 mask;
-	u64 flag;
-};
+/* @flag when any bit of @mask is set in @v (straight-line, per page) */
+#define PTSCOPE_BIT(v, mask, flag)	((v) & (mask) ? (flag) : 0)
 
 /*
  * Bits 0-6 of every present entry (leaf or table) are PTSCOPE_F_* bits 0-6
@@ -39,21 +37,19 @@ struct ptscope_bit {
 			 PTSCOPE_F_DIRTY)
 
 /* The other bits with the same meaning in every present entry */
-static const struct ptscope_bit ptscope_present_bits[] = {
 #ifdef HAVE_PAGE_SAVED_DIRTY
-	{ _PAGE_SAVED_DIRTY,	PTSCOPE_F_DIRTY },
+#define PTSCOPE_HW_DIRTY	(_PAGE_DIRTY | _PAGE_SAVED_DIRTY)
+#else
+#define PTSCOPE_HW_DIRTY	_PAGE_DIRTY
 #endif
-	{ _PAGE_NX,		PTSCOPE_F_NX },
-	{ _PAGE_SOFT_DIRTY,	PTSCOPE_F_SOFT_DIRTY },
-	{ _PAGE_UFFD_WP,	PTSCOPE_F_UFFD_WP },
-	{ _PAGE_SPECIAL,	PTSCOPE_F_SPECIAL },
 #ifdef HAVE_PAGE_DEVMAP
-	{ _PAGE_DEVMAP,		PTSCOPE_F_DEVMAP },
+#define PTSCOPE_HW_DEVMAP	_PAGE_DEVMAP
+#else
+#define PTSCOPE_HW_DEVMAP	0
 #endif
-};
 
 /**
- * ptscope_decode_flags() - decode the bits of an entry into PTSCOPE_F_*
+ * __ptscope_decode_flags() - decode the bits of an entry into PTSCOPE_F_*
  * @raw: entry value
  * @level: PTSCOPE_LVL_* of the table holding it
  * @present: present in the kernel's sense (present bit or PROT_NONE, or a
@@ -65,10 +61,10 @@ static const struct ptscope_bit ptscope_present_bits[] = {
  *
  * Return: PTSCOPE_F_* bits.
  */
-u64 ptscope_decode_flags(u64 raw, int level, bool present)
+static __always_inline u64 __ptscope_decode_flags(u64 raw, int level,
+						  bool present)
 {
 	u64 flags = 0;
-	size_t i;
 
 	if (!present) {
 		if (raw & _PAGE_SWP_SOFT_DIRTY)
@@ -80,9 +76,12 @@ u64 ptscope_decode_flags(u64 raw, int level, bool present)
 
 	BUILD_BUG_ON(PTSCOPE_HW_LOW != PTSCOPE_F_LOW);
 	flags = raw & PTSCOPE_HW_LOW;
-	for (i = 0; i < ARRAY_SIZE(ptscope_present_bits); i++)
-		if (raw & ptscope_present_bits[i].mask)
-			flags |= ptscope_present_bits[i].flag;
+	flags |= PTSCOPE_BIT(raw, PTSCOPE_HW_DIRTY, PTSCOPE_F_DIRTY);
+	flags |= PTSCOPE_BIT(raw, _PAGE_NX, PTSCOPE_F_NX);
+	flags |= PTSCOPE_BIT(raw, _PAGE_SOFT_DIRTY, PTSCOPE_F_SOFT_DIRTY);
+	flags |= PTSCOPE_BIT(raw, _PAGE_UFFD_WP, PTSCOPE_F_UFFD_WP);
+	flags |= PTSCOPE_BIT(raw, _PAGE_SPECIAL, PTSCOPE_F_SPECIAL);
+	flags |= PTSCOPE_BIT(raw, PTSCOPE_HW_DEVMAP, PTSCOPE_F_DEVMAP);
 
 	if (level == PTSCOPE_LVL_PTE) {
 		if (raw & _PAGE_PAT)
@@ -100,6 +99,19 @@ u64 ptscope_decode_flags(u64 raw, int level, bool present)
 		flags |= PTSCOPE_F_PROTNONE;
 	}
 	return flags;
+}
+
+/**
+ * ptscope_decode_flags() - __ptscope_decode_flags(), not inlined
+ * @raw: entry value
+ * @level: PTSCOPE_LVL_* of the table holding it
+ * @present: present in the kernel's sense
+ *
+ * Return: PTSCOPE_F_* bits.
+ */
+u64 ptscope_decode_flags(u64 raw, int level, bool present)
+{
+	return __ptscope_decode_flags(raw, level, present);
 }
 
 /**
@@ -157,35 +169,42 @@ static void ptscope_entry_init(struct ptscope_rec_entry *e, u32 type, int level,
 }
 
 /*
- * State of the page behind a present leaf; table lock held by the walker.
- * Returns true when a write fault would reuse the page rather than copy it.
+ * State (PTSCOPE_S_*) of the page behind a present leaf, with the entry's
+ * PTSCOPE_F_* @flags; table lock held by the walker.  @e, when not NULL,
+ * also gets the folio's order, mapcount and refcount.  Inlined into both
+ * views: the frames view runs it once per 4K page.
  */
-static bool ptscope_decode_page(struct ptscope_rec_entry *e,
-				struct vm_area_struct *vma, int level)
+static __always_inline u64 ptscope_page_state(struct vm_area_struct *vma,
+					      int level, u64 raw,
+					      unsigned long pfn, u64 flags,
+					      struct ptscope_rec_entry *e)
 {
 	unsigned long vm_flags = ptscope_vm_flags(vma);
 	bool hugetlb = is_vm_hugetlb_page(vma);
+	u64 state = hugetlb ? PTSCOPE_S_HUGETLB : 0;
+	bool reuse = false;
 	struct folio *folio;
 	struct page *page;
+	int refcount;
 
-	if (e->raw & _PAGE_SPECIAL) {
-		if (is_zero_pfn(e->pfn))
-			e->state |= PTSCOPE_S_ZERO;
+	if (raw & _PAGE_SPECIAL) {
+		if (is_zero_pfn(pfn))
+			state |= PTSCOPE_S_ZERO;
 		else if (vm_flags & (VM_PFNMAP | VM_MIXEDMAP))
-			e->state |= PTSCOPE_S_NO_PAGE;
+			state |= PTSCOPE_S_NO_PAGE;
 		else
-			e->state |= PTSCOPE_S_UNKNOWN_SPECIAL;
-		return false;
+			state |= PTSCOPE_S_UNKNOWN_SPECIAL;
+		goto cow;
 	}
-	if (level == PTSCOPE_LVL_PTE && is_zero_pfn(e->pfn)) {
-		e->state |= PTSCOPE_S_ZERO;
-		return false;
+	if (level == PTSCOPE_LVL_PTE && is_zero_pfn(pfn)) {
+		state |= PTSCOPE_S_ZERO;
+		goto cow;
 	}
 
-	page = pfn_to_online_page(e->pfn);
+	page = pfn_to_online_page(pfn);
 	if (!page) {
-		e->state |= PTSCOPE_S_NO_PAGE;
-		return false;
+		state |= PTSCOPE_S_NO_PAGE;
+		goto cow;
 	}
 	folio = page_folio(page);
 
@@ -193,16 +212,16 @@ static bool ptscope_decode_page(struct ptscope_rec_entry *e,
 		struct page *excl = (level == PTSCOPE_LVL_PTE && !hugetlb) ?
 				    page : &folio->page;
 
-		e->state |= PTSCOPE_S_ANON;
+		state |= PTSCOPE_S_ANON;
 		if (folio_test_ksm(folio))
-			e->state |= PTSCOPE_S_KSM;
+			state |= PTSCOPE_S_KSM;
 		else if (PageAnonExclusive(excl))
-			e->state |= PTSCOPE_S_ANON_EXCL;
+			state |= PTSCOPE_S_ANON_EXCL;
 	} else if (READ_ONCE(folio->mapping)) {
 		/* as pagemap's PM_FILE: shmem pages are file pages too */
-		e->state |= PTSCOPE_S_FILE;
+		state |= PTSCOPE_S_FILE;
 		if (folio_test_swapbacked(folio))
-			e->state |= PTSCOPE_S_SHMEM;
+			state |= PTSCOPE_S_SHMEM;
 	}
 
 	if (level != PTSCOPE_LVL_PTE && !hugetlb) {
@@ -214,26 +233,36 @@ static bool ptscope_decode_page(struct ptscope_rec_entry *e,
 		 * non-anon PMD leaf there with a mapping is not understood.
 		 */
 		if (vma_is_anonymous(vma) && !folio_test_anon(folio))
-			e->state |= READ_ONCE(folio->mapping) ?
-				    PTSCOPE_S_UNKNOWN_SPECIAL :
-				    PTSCOPE_S_HUGE_ZERO;
+			state |= READ_ONCE(folio->mapping) ?
+				 PTSCOPE_S_UNKNOWN_SPECIAL :
+				 PTSCOPE_S_HUGE_ZERO;
 		else
-			e->state |= PTSCOPE_S_THP;
+			state |= PTSCOPE_S_THP;
 	} else if (level == PTSCOPE_LVL_PTE && folio_test_large(folio)) {
-		e->state |= PTSCOPE_S_LARGE_FOLIO;
+		state |= PTSCOPE_S_LARGE_FOLIO;
 	}
 	if (folio_test_dirty(folio))
-		e->state |= PTSCOPE_S_PAGE_DIRTY;
+		state |= PTSCOPE_S_PAGE_DIRTY;
 
-	e->folio_order = folio_order(folio);
-	e->mapcount = max(ptscope_page_mapcount(page), 0);
-	e->refcount = max(folio_ref_count(folio), 0);
+	refcount = max(folio_ref_count(folio), 0);
+	if (e) {
+		e->folio_order = folio_order(folio);
+		e->mapcount = max(ptscope_page_mapcount(page), 0);
+		e->refcount = refcount;
+	}
 
 	/* do_wp_page() reuses an exclusive anon page, or one nobody else holds */
-	if (!folio_test_anon(folio) || (e->state & PTSCOPE_S_KSM))
-		return false;
-	return (e->state & PTSCOPE_S_ANON_EXCL) ||
-	       e->refcount <= 1 + folio_test_swapcache(folio);
+	if (folio_test_anon(folio) && !(state & PTSCOPE_S_KSM))
+		reuse = (state & PTSCOPE_S_ANON_EXCL) ||
+			refcount <= 1 + folio_test_swapcache(folio);
+cow:
+	/* a write fault would copy: private writable VMA, read-only entry */
+	if (!reuse && !(flags & (PTSCOPE_F_RW | PTSCOPE_F_PROTNONE |
+				 PTSCOPE_F_UFFD_WP)) &&
+	    is_cow_mapping(vm_flags) && (vm_flags & VM_WRITE) &&
+	    !(state & (PTSCOPE_S_NO_PAGE | PTSCOPE_S_UNKNOWN_SPECIAL)))
+		state |= PTSCOPE_S_COW;
+	return state;
 }
 
 /**
@@ -252,24 +281,11 @@ void ptscope_decode_leaf(struct ptscope_rec_entry *e,
 			 struct vm_area_struct *vma, int level, u64 raw,
 			 unsigned long addr, unsigned long size)
 {
-	unsigned long vm_flags = ptscope_vm_flags(vma);
-	bool reuse;
-
 	ptscope_entry_init(e, PTSCOPE_REC_ENTRY, level, raw, addr, size);
-	e->flags = ptscope_decode_flags(raw, level, true);
+	e->flags = __ptscope_decode_flags(raw, level, true);
 	e->pfn = ptscope_leaf_pfn(raw, level);
 	e->pkey = pte_flags_pkey(raw);
-	if (is_vm_hugetlb_page(vma))
-		e->state |= PTSCOPE_S_HUGETLB;
-
-	reuse = ptscope_decode_page(e, vma, level);
-
-	/* a write fault would copy: private writable VMA, read-only entry */
-	if (!reuse && !(e->flags & (PTSCOPE_F_RW | PTSCOPE_F_PROTNONE |
-				    PTSCOPE_F_UFFD_WP)) &&
-	    is_cow_mapping(vm_flags) && (vm_flags & VM_WRITE) &&
-	    !(e->state & (PTSCOPE_S_NO_PAGE | PTSCOPE_S_UNKNOWN_SPECIAL)))
-		e->state |= PTSCOPE_S_COW;
+	e->state = ptscope_page_state(vma, level, raw, e->pfn, e->flags, e);
 }
 
 /**
@@ -329,34 +345,77 @@ void ptscope_decode_nonpresent(struct ptscope_rec_entry *e,
 	e->swap_offset = offset;
 }
 
-/* PTSCOPE_S_* bits with a PTSCOPE_FR_* bit of the same meaning */
-static const struct ptscope_bit ptscope_frame_state_bits[] = {
-	{ PTSCOPE_S_ANON,	PTSCOPE_FR_ANON },
-	{ PTSCOPE_S_ANON_EXCL,	PTSCOPE_FR_ANON_EXCL },
-	{ PTSCOPE_S_FILE,	PTSCOPE_FR_FILE },
-	{ PTSCOPE_S_ZERO,	PTSCOPE_FR_ZERO },
-	{ PTSCOPE_S_HUGE_ZERO,	PTSCOPE_FR_ZERO },
-	{ PTSCOPE_S_KSM,	PTSCOPE_FR_KSM },
-	{ PTSCOPE_S_COW,	PTSCOPE_FR_COW },
-};
-
-static u64 ptscope_frame_kind(const struct ptscope_rec_entry *e)
+static __always_inline u64 ptscope_frame_kind(u32 type, u64 flags,
+					      u64 state)
 {
-	if (e->type != PTSCOPE_REC_ENTRY)
+	if (type != PTSCOPE_REC_ENTRY)
 		return PTSCOPE_FK_NONE;
-	if (e->flags & PTSCOPE_F_PRESENT)
+	if (flags & PTSCOPE_F_PRESENT)
 		return PTSCOPE_FK_PRESENT;
-	if (e->flags & PTSCOPE_F_PROTNONE)
+	if (flags & PTSCOPE_F_PROTNONE)
 		return PTSCOPE_FK_PROTNONE;
-	if (e->state & PTSCOPE_S_SWAP)
+	if (state & PTSCOPE_S_SWAP)
 		return PTSCOPE_FK_SWAP;
-	if (e->state & (PTSCOPE_S_MIGRATION_R | PTSCOPE_S_MIGRATION_W))
+	if (state & (PTSCOPE_S_MIGRATION_R | PTSCOPE_S_MIGRATION_W))
 		return PTSCOPE_FK_MIGRATION;
-	if (e->state & (PTSCOPE_S_DEV_PRIVATE | PTSCOPE_S_DEV_EXCL))
+	if (state & (PTSCOPE_S_DEV_PRIVATE | PTSCOPE_S_DEV_EXCL))
 		return PTSCOPE_FK_DEVICE;
-	if (e->state & PTSCOPE_S_PTE_MARKER)
+	if (state & PTSCOPE_S_PTE_MARKER)
 		return PTSCOPE_FK_MARKER;
 	return PTSCOPE_FK_OTHER;
+}
+
+/*
+ * The word of an entry from what the record stream says of it: @type
+ * (ENTRY or HOLE), @level, @pfn (mapped entries), @swap_type and
+ * @swap_offset (swap-format entries), PTSCOPE_F_* @flags and PTSCOPE_S_*
+ * @state.
+ */
+static __always_inline u64 ptscope_frame_compose(u32 type, u32 level, u64 pfn,
+						 u32 swap_type,
+						 u64 swap_offset, u64 flags,
+						 u64 state)
+{
+	u64 kind = ptscope_frame_kind(type, flags, state);
+	u64 w = PTSCOPE_FR_VMA | kind << PTSCOPE_FR_KIND_SHIFT |
+		((u64)level & PTSCOPE_FR_LEVEL_MASK) << PTSCOPE_FR_LEVEL_SHIFT;
+
+	switch (kind) {
+	case PTSCOPE_FK_NONE:
+		return w;
+	case PTSCOPE_FK_PRESENT:
+	case PTSCOPE_FK_PROTNONE:
+		w |= pfn & PTSCOPE_FR_FRAME_MASK;
+		w |= PTSCOPE_BIT(flags, PTSCOPE_F_RW, PTSCOPE_FR_RW);
+		w |= PTSCOPE_BIT(flags, PTSCOPE_F_NX, PTSCOPE_FR_NX);
+		w |= PTSCOPE_BIT(flags, PTSCOPE_F_ACCESSED, PTSCOPE_FR_ACCESSED);
+		w |= PTSCOPE_BIT(flags, PTSCOPE_F_DIRTY, PTSCOPE_FR_DIRTY);
+		break;
+	case PTSCOPE_FK_SWAP:
+		w |= swap_offset & PTSCOPE_FR_FRAME_MASK;
+		w |= ((u64)swap_type & PTSCOPE_FR_SWP_TYPE_MASK) <<
+		     PTSCOPE_FR_SWP_TYPE_SHIFT;
+		break;
+	case PTSCOPE_FK_MIGRATION:
+		if (state & PTSCOPE_S_MIGRATION_W)
+			w |= PTSCOPE_FR_RW;
+		fallthrough;
+	case PTSCOPE_FK_DEVICE:
+		/* the offset of a migration or device entry is a frame */
+		w |= swap_offset & PTSCOPE_FR_FRAME_MASK;
+		break;
+	}
+	w |= PTSCOPE_BIT(flags, PTSCOPE_F_SOFT_DIRTY, PTSCOPE_FR_SOFT_DIRTY);
+	w |= PTSCOPE_BIT(flags, PTSCOPE_F_UFFD_WP, PTSCOPE_FR_UFFD_WP);
+	/* the PTSCOPE_S_* bits with a PTSCOPE_FR_* bit of the same meaning */
+	w |= PTSCOPE_BIT(state, PTSCOPE_S_ANON, PTSCOPE_FR_ANON);
+	w |= PTSCOPE_BIT(state, PTSCOPE_S_ANON_EXCL, PTSCOPE_FR_ANON_EXCL);
+	w |= PTSCOPE_BIT(state, PTSCOPE_S_FILE, PTSCOPE_FR_FILE);
+	w |= PTSCOPE_BIT(state, PTSCOPE_S_ZERO | PTSCOPE_S_HUGE_ZERO,
+			 PTSCOPE_FR_ZERO);
+	w |= PTSCOPE_BIT(state, PTSCOPE_S_KSM, PTSCOPE_FR_KSM);
+	w |= PTSCOPE_BIT(state, PTSCOPE_S_COW, PTSCOPE_FR_COW);
+	return w;
 }
 
 /**
@@ -370,48 +429,51 @@ static u64 ptscope_frame_kind(const struct ptscope_rec_entry *e)
  */
 u64 ptscope_frame_word(const struct ptscope_rec_entry *e)
 {
-	u64 kind = ptscope_frame_kind(e);
-	u64 w = PTSCOPE_FR_VMA | kind << PTSCOPE_FR_KIND_SHIFT |
-		((u64)e->level & PTSCOPE_FR_LEVEL_MASK) << PTSCOPE_FR_LEVEL_SHIFT;
-	size_t i;
+	return ptscope_frame_compose(e->type, e->level, e->pfn, e->swap_type,
+				     e->swap_offset, e->flags, e->state);
+}
 
-	switch (kind) {
-	case PTSCOPE_FK_NONE:
-		return w;
-	case PTSCOPE_FK_PRESENT:
-	case PTSCOPE_FK_PROTNONE:
-		w |= e->pfn & PTSCOPE_FR_FRAME_MASK;
-		if (e->flags & PTSCOPE_F_RW)
-			w |= PTSCOPE_FR_RW;
-		if (e->flags & PTSCOPE_F_NX)
-			w |= PTSCOPE_FR_NX;
-		if (e->flags & PTSCOPE_F_ACCESSED)
-			w |= PTSCOPE_FR_ACCESSED;
-		if (e->flags & PTSCOPE_F_DIRTY)
-			w |= PTSCOPE_FR_DIRTY;
-		break;
-	case PTSCOPE_FK_SWAP:
-		w |= e->swap_offset & PTSCOPE_FR_FRAME_MASK;
-		w |= ((u64)e->swap_type & PTSCOPE_FR_SWP_TYPE_MASK) <<
-		     PTSCOPE_FR_SWP_TYPE_SHIFT;
-		break;
-	case PTSCOPE_FK_MIGRATION:
-		if (e->state & PTSCOPE_S_MIGRATION_W)
-			w |= PTSCOPE_FR_RW;
-		fallthrough;
-	case PTSCOPE_FK_DEVICE:
-		/* the offset of a migration or device entry is a frame */
-		w |= e->swap_offset & PTSCOPE_FR_FRAME_MASK;
-		break;
+/**
+ * ptscope_frame_ptes() - the frames view's words of part of a PTE table
+ * @vma: the VMA the entries map
+ * @ptep: the first entry, table mapped and locked by the walker
+ * @n: entries
+ * @out: @n words
+ *
+ * The frames view's hot path: what ptscope_decode_leaf() and
+ * ptscope_frame_word() give for each entry, computed without a record in
+ * between (t_walk_pagemap compares the two views on every page).
+ */
+void ptscope_frame_ptes(struct vm_area_struct *vma, pte_t *ptep,
+			unsigned int n, u64 *out)
+{
+	struct ptscope_rec_entry e;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		pte_t pte = ptep_get(ptep + i);
+		u64 raw = pte_val(pte), flags, state;
+		unsigned long pfn;
+
+		if (pte_none(pte)) {
+			out[i] = ptscope_frame_compose(PTSCOPE_REC_HOLE,
+						       PTSCOPE_LVL_PTE, 0, 0,
+						       0, 0, 0);
+		} else if (pte_present(pte)) {
+			flags = __ptscope_decode_flags(raw, PTSCOPE_LVL_PTE,
+						       true);
+			pfn = pte_pfn(pte);
+			state = ptscope_page_state(vma, PTSCOPE_LVL_PTE, raw,
+						   pfn, flags, NULL);
+			out[i] = ptscope_frame_compose(PTSCOPE_REC_ENTRY,
+						       PTSCOPE_LVL_PTE, pfn, 0,
+						       0, flags, state);
+		} else {
+			ptscope_decode_nonpresent(&e, vma, PTSCOPE_LVL_PTE,
+						  raw, 0, PAGE_SIZE);
+			out[i] = ptscope_frame_word(&e);
+		}
 	}
-	if (e->flags & PTSCOPE_F_SOFT_DIRTY)
-		w |= PTSCOPE_FR_SOFT_DIRTY;
-	if (e->flags & PTSCOPE_F_UFFD_WP)
-		w |= PTSCOPE_FR_UFFD_WP;
-	for (i = 0; i < ARRAY_SIZE(ptscope_frame_state_bits); i++)
-		if (e->state & ptscope_frame_state_bits[i].mask)
-			w |= ptscope_frame_state_bits[i].flag;
-	return w;
 }
 
 /**

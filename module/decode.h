@@ -7,6 +7,7 @@
 
 #include <linux/types.h>
 #include <linux/mm_types.h>
+#include <linux/pgtable.h>
 
 #include "uapi/ptscope.h"
 
@@ -22,6 +23,8 @@ void ptscope_decode_nonpresent(struct ptscope_rec_entry *e,
 			       unsigned long addr, unsigned long size);
 u64 ptscope_frame_word(const struct ptscope_rec_entry *e);
 bool ptscope_frame_steps(u64 word);
+void ptscope_frame_ptes(struct vm_area_struct *vma, pte_t *ptep,
+			unsigned int n, u64 *out);
 void ptscope_decode_vma(struct ptscope_rec_vma *r, struct vm_area_struct *vma,
 			u32 index, char *scratch, size_t scratch_len);
 void ptscope_decode_level(struct ptscope_rec_level *r,

@@ -7,8 +7,9 @@
  * buffer out with no lock held.  There is no stream state: the file offset
  * alone says which pages a read covers.
  *
- * Each entry is decoded as for the record stream (decode.c) and turned into
- * its word, so the two views cannot disagree about a page.
+ * Each entry is decoded with the record stream's rules (decode.c): PUD and
+ * PMD entries through a record, the entries of PTE tables, one word per
+ * page, by ptscope_frame_ptes() without one.
  */
 #include <linux/errno.h>
 #include <linux/minmax.h>
@@ -156,11 +157,18 @@ static int ptscope_frames_pmd(pmd_t pmd, unsigned long addr,
 				   next);
 }
 
-static int ptscope_frames_pte(pte_t pte, unsigned long addr,
-			      unsigned long next, struct ptscope_walk *walk)
+/* A PTE table's entries, straight into the buffer */
+static int ptscope_frames_ptes(pte_t *ptep, unsigned long addr,
+			       unsigned long end, struct ptscope_walk *walk)
 {
-	return ptscope_frames_leaf(walk, PTSCOPE_LVL_PTE, pte_val(pte), addr,
-				   next);
+	struct ptscope_frames_fill *f = walk->private;
+
+	/* what the walk skipped before the table is a gap */
+	ptscope_frames_put(f, addr, addr, 0, false, PTSCOPE_FRAMES_GAP);
+	ptscope_frame_ptes(walk->vma, ptep, (end - addr) >> PAGE_SHIFT,
+			   ptscope_frames_at(f, addr));
+	f->done = end;
+	return 0;
 }
 
 static int ptscope_frames_nonpresent(u64 raw, unsigned long addr,
@@ -191,9 +199,9 @@ static const struct ptscope_walk_ops ptscope_frames_ops = {
 	.pre_vma		= ptscope_frames_pre_vma,
 	.pud_entry		= ptscope_frames_pud,
 	.pmd_entry		= ptscope_frames_pmd,
-	.pte_entry		= ptscope_frames_pte,
 	.nonpresent_entry	= ptscope_frames_nonpresent,
 	.pte_hole		= ptscope_frames_hole,
+	.pte_range		= ptscope_frames_ptes,
 };
 
 /*

@@ -94,6 +94,8 @@ static int walk_pte_entries(pte_t *ptep, unsigned long addr,
 	err = ptscope_note_table(walk, PTSCOPE_LVL_PTE, ptep, addr);
 	if (err)
 		return err;
+	if (ops->pte_range)
+		return ops->pte_range(ptep, addr, end, walk);
 
 	do {
 		pte_t pte = ptep_get(ptep);

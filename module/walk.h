@@ -35,6 +35,10 @@ struct ptscope_walk;
  * @pte_hole:	[@addr, @next) has no entry at @depth: a run of none entries
  *		in one table, or a missing table.  May be called under the PTE
  *		table lock.
+ * @pte_range:	when set, the entries [@addr, @end) of a PTE table, mapped
+ *		and locked at @ptep, are handed over whole instead of through
+ *		@pte_entry, @nonpresent_entry and @pte_hole (as mm/pagewalk.c's
+ *		users that loop over a table themselves).
  *
  * Every callback returns 0 to continue, a negative errno to abort the walk
  * or a positive value to stop it; ptscope_walk_range() returns that value.
@@ -57,6 +61,8 @@ struct ptscope_walk_ops {
 				int depth, struct ptscope_walk *walk);
 	int (*pte_hole)(unsigned long addr, unsigned long next, int depth,
 			struct ptscope_walk *walk);
+	int (*pte_range)(pte_t *ptep, unsigned long addr, unsigned long end,
+			 struct ptscope_walk *walk);
 };
 
 /**
