@@ -131,14 +131,20 @@ static unsigned long ptscope_frames_base(int level, unsigned long addr,
 	return addr & ~(*size - 1);
 }
 
+/* A PUD or PMD entry (@present: a leaf, else swap-format), via a record */
 static int ptscope_frames_leaf(struct ptscope_walk *walk, int level, u64 raw,
-			       unsigned long addr, unsigned long next)
+			       bool present, unsigned long addr,
+			       unsigned long next)
 {
 	struct ptscope_rec_entry e;
 	unsigned long base, size;
 
 	base = ptscope_frames_base(level, addr, &size);
-	ptscope_decode_leaf(&e, walk->vma, level, raw, base, size);
+	if (present)
+		ptscope_decode_leaf(&e, walk->vma, level, raw, base, size);
+	else
+		ptscope_decode_nonpresent(&e, walk->vma, level, raw, base,
+					  size);
 	ptscope_frames_entry(walk->private, &e, base, addr, next);
 	return 0;
 }
@@ -146,15 +152,15 @@ static int ptscope_frames_leaf(struct ptscope_walk *walk, int level, u64 raw,
 static int ptscope_frames_pud(pud_t pud, unsigned long addr,
 			      unsigned long next, struct ptscope_walk *walk)
 {
-	return ptscope_frames_leaf(walk, PTSCOPE_LVL_PUD, pud_val(pud), addr,
-				   next);
+	return ptscope_frames_leaf(walk, PTSCOPE_LVL_PUD, pud_val(pud), true,
+				   addr, next);
 }
 
 static int ptscope_frames_pmd(pmd_t pmd, unsigned long addr,
 			      unsigned long next, struct ptscope_walk *walk)
 {
-	return ptscope_frames_leaf(walk, PTSCOPE_LVL_PMD, pmd_val(pmd), addr,
-				   next);
+	return ptscope_frames_leaf(walk, PTSCOPE_LVL_PMD, pmd_val(pmd), true,
+				   addr, next);
 }
 
 /* A PTE table's entries, straight into the buffer */
@@ -175,13 +181,7 @@ static int ptscope_frames_nonpresent(u64 raw, unsigned long addr,
 				     unsigned long next, int depth,
 				     struct ptscope_walk *walk)
 {
-	struct ptscope_rec_entry e;
-	unsigned long base, size;
-
-	base = ptscope_frames_base(depth, addr, &size);
-	ptscope_decode_nonpresent(&e, walk->vma, depth, raw, base, size);
-	ptscope_frames_entry(walk->private, &e, base, addr, next);
-	return 0;
+	return ptscope_frames_leaf(walk, depth, raw, false, addr, next);
 }
 
 static int ptscope_frames_hole(unsigned long addr, unsigned long next,

@@ -455,6 +455,42 @@ static void fuzz_read(struct pfile *f, int fd, char *buf)
 	}
 }
 
+/*
+ * 2000 preads of "pid=@kid@view" on one query descriptor, most of them
+ * whole @unit multiples (up to @max_n units, at up to @max_off units):
+ * those must succeed with whole units, the others fail with EINVAL.
+ * Return: 0, or -1 when the query could not be opened or written.
+ */
+static int pread_rules(pid_t kid, const char *view, size_t unit,
+		       uint64_t max_n, uint64_t max_off, char *buf,
+		       unsigned long *reads)
+{
+	int fd = pts_open("query", O_RDWR), i;
+
+	if (fd < 0)
+		return -1;
+	if (pts_writef(fd, "pid=%d%s", kid, view)) {
+		close(fd);
+		return -1;
+	}
+	for (i = 0; i < 2000; i++) {
+		size_t n = rn(6) ? rn(max_n) * unit : rn(8192);
+		off_t off = rn(3) ? (off_t)(rn(max_off) * unit) : (off_t)rn(8192);
+		ssize_t r = pread(fd, buf, n, off);
+		int whole = !(n % unit) && !(off % (off_t)unit);
+
+		(*reads)++;
+		if (whole ? (r < 0 || r % (ssize_t)unit || (size_t)r > n) :
+			    (r >= 0 || errno != EINVAL)) {
+			report("query%s: pread(%zu, %lld) = %zd (%s)", view, n,
+			       (long long)off, r, r < 0 ? strerror(errno) : "ok");
+			break;
+		}
+	}
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned long rounds = 3000, total_writes = 0, total_reads = 0;
@@ -544,50 +580,11 @@ int main(int argc, char **argv)
 		total_seeks += f->seeks;
 	}
 
-	/* binary stream rules, asserted exactly on a known stream */
-	fd = pts_open("query", O_RDWR);
-	if (fd >= 0 && !pts_writef(fd, "pid=%d", kid)) {
-		for (i = 0; i < 2000; i++) {
-			size_t n = rn(6) ? rn(40) * PTSCOPE_REC_SIZE : rn(8192);
-			off_t off = rn(3) ? rn(40) * PTSCOPE_REC_SIZE : rn(8192);
-			ssize_t r = pread(fd, buf, n, off);
-			int whole = !(n % PTSCOPE_REC_SIZE) &&
-				    !(off % PTSCOPE_REC_SIZE);
-
-			total_reads++;
-			if (whole ? (r < 0 || r % PTSCOPE_REC_SIZE) :
-				    (r >= 0 || errno != EINVAL)) {
-				report("query records: pread(%zu, %lld) = %zd (%s)",
-				       n, (long long)off, r,
-				       r < 0 ? strerror(errno) : "ok");
-				break;
-			}
-		}
-		close(fd);
-	}
+	/* the binary views' rules, asserted exactly on a known answer */
+	fd = pread_rules(kid, "", PTSCOPE_REC_SIZE, 40, 40, buf, &total_reads);
 	tap_ok(fd >= 0, "binary stream: pread of whole records works, anything else is EINVAL");
-
-	/* frames view rules: whole words at word offsets, else EINVAL */
-	fd = pts_open("query", O_RDWR);
-	if (fd >= 0 && !pts_writef(fd, "pid=%d view=frames", kid)) {
-		for (i = 0; i < 2000; i++) {
-			size_t n = rn(6) ? rn(4096) * 8 : rn(8192);
-			off_t off = rn(3) ? (off_t)(rnd() % (1ULL << 36)) * 8 :
-					    rn(8192);
-			ssize_t r = pread(fd, buf, n, off);
-			int whole = !(n % 8) && !(off % 8);
-
-			total_reads++;
-			if (whole ? (r < 0 || r % 8 || (size_t)r > n) :
-				    (r >= 0 || errno != EINVAL)) {
-				report("query frames: pread(%zu, %lld) = %zd (%s)",
-				       n, (long long)off, r,
-				       r < 0 ? strerror(errno) : "ok");
-				break;
-			}
-		}
-		close(fd);
-	}
+	fd = pread_rules(kid, " view=frames", 8, 4096, 1ULL << 36, buf,
+			 &total_reads);
 	tap_ok(fd >= 0, "frames view: pread of whole words at word offsets works, anything else is EINVAL");
 
 	for (i = 0; i < nfiles; i++)
