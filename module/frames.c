@@ -14,12 +14,8 @@
 #include <linux/errno.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
-#include <linux/mmap_lock.h>
 #include <linux/sched.h>
-#include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
-#include <linux/slab.h>
-#include <linux/string.h>
 #include <linux/uaccess.h>
 
 #include "decode.h"
@@ -83,6 +79,13 @@ static void ptscope_frames_put(struct ptscope_frames_fill *f,
 /* Inside a VMA, a range the walker reported nothing for (a bad table) */
 #define PTSCOPE_FRAMES_GAP	PTSCOPE_FR_VMA
 
+/* @gap for whatever is not written yet before @addr */
+static void ptscope_frames_gap(struct ptscope_frames_fill *f,
+			       unsigned long addr, u64 gap)
+{
+	ptscope_frames_put(f, addr, addr, 0, false, gap);
+}
+
 /*
  * Close the last VMA (what the walk left of it is a gap) and put the pages
  * from there to @addr, in no VMA, at 0.
@@ -91,9 +94,8 @@ static void ptscope_frames_between(struct ptscope_frames_fill *f,
 				   unsigned long addr)
 {
 	if (f->done < f->vma_end)
-		ptscope_frames_put(f, f->vma_end, f->vma_end, 0, false,
-				   PTSCOPE_FRAMES_GAP);
-	ptscope_frames_put(f, addr, addr, 0, false, 0);
+		ptscope_frames_gap(f, f->vma_end, PTSCOPE_FRAMES_GAP);
+	ptscope_frames_gap(f, addr, 0);
 }
 
 static int ptscope_frames_pre_vma(unsigned long start, unsigned long end,
@@ -170,7 +172,7 @@ static int ptscope_frames_ptes(pte_t *ptep, unsigned long addr,
 	struct ptscope_frames_fill *f = walk->private;
 
 	/* what the walk skipped before the table is a gap */
-	ptscope_frames_put(f, addr, addr, 0, false, PTSCOPE_FRAMES_GAP);
+	ptscope_frames_gap(f, addr, PTSCOPE_FRAMES_GAP);
 	ptscope_frame_ptes(walk->vma, ptep, (end - addr) >> PAGE_SHIFT,
 			   ptscope_frames_at(f, addr));
 	f->done = end;
@@ -208,8 +210,8 @@ static const struct ptscope_walk_ops ptscope_frames_ops = {
  * The words of [@start, @start + @n pages) into @buf, under one mmap lock
  * hold.  Returns 0, -ESRCH when the target has no users left, -EINTR.
  */
-static int ptscope_frames_chunk(struct mm_struct *mm, unsigned long start,
-				unsigned int n, u64 *buf)
+static int ptscope_frames_chunk(const struct ptscope_target *t,
+				unsigned long start, unsigned int n, u64 *buf)
 {
 	struct ptscope_frames_fill f = {
 		.buf = buf,
@@ -219,15 +221,12 @@ static int ptscope_frames_chunk(struct mm_struct *mm, unsigned long start,
 	};
 	int err;
 
-	if (!mmget_not_zero(mm))
-		return -ESRCH;
-	if (mmap_read_lock_killable(mm)) {
-		mmput(mm);
-		return -EINTR;
-	}
-	err = ptscope_walk_range(mm, f.start, f.end, &ptscope_frames_ops, &f);
-	mmap_read_unlock(mm);
-	mmput(mm);
+	err = ptscope_target_mm_lock(t);
+	if (err)
+		return err;
+	err = ptscope_walk_range(t->mm, f.start, f.end, &ptscope_frames_ops,
+				 &f);
+	ptscope_target_mm_unlock(t);
 	if (err)
 		return err < 0 ? err : -EIO;
 	ptscope_frames_between(&f, f.end);
@@ -271,7 +270,7 @@ ssize_t ptscope_frames_read(const struct ptscope_target *t, u64 *buf,
 			err = -EINTR;
 			break;
 		}
-		err = ptscope_frames_chunk(t->mm, va, n, buf);
+		err = ptscope_frames_chunk(t, va, n, buf);
 		if (err)
 			break;
 		if (copy_to_user(ubuf + done * sizeof(u64), buf,

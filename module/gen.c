@@ -496,14 +496,48 @@ static void ptscope_gen_header(struct ptscope_gen *g)
 	h->max_pfn = PFN_DOWN(virt_to_phys(high_memory - 1)) + 1;
 }
 
-/* The target is gone: no mm users left. */
-static bool ptscope_gen_get_mm(struct ptscope_gen *g)
+/**
+ * ptscope_target_mm_lock() - pin a target's address space (mm_users) and take
+ * its mmap lock for reading
+ * @t: the target
+ *
+ * Return: 0, to be undone with ptscope_target_mm_unlock(); -ESRCH when the
+ * target has exited (no users left); -EINTR on a fatal signal.
+ */
+int ptscope_target_mm_lock(const struct ptscope_target *t)
 {
-	if (mmget_not_zero(g->t.mm))
-		return true;
+	if (!mmget_not_zero(t->mm))
+		return -ESRCH;
+	if (mmap_read_lock_killable(t->mm)) {
+		mmput(t->mm);
+		return -EINTR;
+	}
+	return 0;
+}
+
+/**
+ * ptscope_target_mm_unlock() - undo ptscope_target_mm_lock()
+ * @t: the target
+ */
+void ptscope_target_mm_unlock(const struct ptscope_target *t)
+{
+	mmap_read_unlock(t->mm);
+	mmput(t->mm);
+}
+
+/*
+ * Lock the target for one chunk.  Returns 0 to go on, 1 when the target is
+ * gone (the stream then ends with ESRCH), -EINTR.
+ */
+static int ptscope_gen_lock(struct ptscope_gen *g)
+{
+	int err = ptscope_target_mm_lock(&g->t);
+
+	if (err != -ESRCH)
+		return err;
 	g->error = ESRCH;
 	g->phase = PTSCOPE_PH_TAIL;
-	return false;
+	return 1;
 }
 
 /*
@@ -515,14 +549,11 @@ static int ptscope_gen_walk_chunk(struct ptscope_gen *g)
 {
 	unsigned long end = g->t.range.end;
 	struct mm_struct *mm = g->t.mm;
-	int ret = 0;
+	int ret;
 
-	if (!ptscope_gen_get_mm(g))
-		return 0;
-	if (mmap_read_lock_killable(mm)) {
-		mmput(mm);
-		return -EINTR;
-	}
+	ret = ptscope_gen_lock(g);
+	if (ret)
+		return ret < 0 ? ret : 0;
 	g->budget = PTSCOPE_GEN_BUDGET;
 	if (g->in_vma && g->cursor < g->vma_end) {
 		unsigned long vma_end = min(g->vma_end, end);
@@ -535,8 +566,7 @@ static int ptscope_gen_walk_chunk(struct ptscope_gen *g)
 	if (!ret && g->cursor < end)
 		ret = ptscope_walk_range(mm, g->cursor, end, &ptscope_gen_ops,
 					 g);
-	mmap_read_unlock(mm);
-	mmput(mm);
+	ptscope_target_mm_unlock(&g->t);
 
 	if (ret <= 0) {
 		g->error = -ret;
@@ -553,19 +583,15 @@ static int ptscope_gen_xlate(struct ptscope_gen *g)
 	struct vm_area_struct *vma;
 	int i, n;
 
-	if (!ptscope_gen_get_mm(g))
-		return 0;
-	if (mmap_read_lock_killable(mm)) {
-		mmput(mm);
-		return -EINTR;
-	}
+	n = ptscope_gen_lock(g);
+	if (n)
+		return n < 0 ? n : 0;
 	vma = find_vma(mm, addr);
 	if (!g->levels && vma && vma->vm_start <= addr)
 		ptscope_decode_vma(&ptscope_gen_push(g)->vma, vma, 0,
 				   g->scratch, PATH_MAX);
 	n = ptscope_walk_xlate(mm, addr, steps);
-	mmap_read_unlock(mm);
-	mmput(mm);
+	ptscope_target_mm_unlock(&g->t);
 
 	for (i = 0; i < n; i++)
 		ptscope_decode_level(&ptscope_gen_push(g)->lvl, &steps[i], addr);

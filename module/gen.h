@@ -37,6 +37,8 @@ int ptscope_target_resolve(const struct ptscope_query *q,
 void ptscope_target_copy(struct ptscope_target *dst,
 			 const struct ptscope_target *src);
 void ptscope_target_release(struct ptscope_target *t);
+int ptscope_target_mm_lock(const struct ptscope_target *t);
+void ptscope_target_mm_unlock(const struct ptscope_target *t);
 
 struct ptscope_gen;
 
