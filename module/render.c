@@ -279,8 +279,17 @@ static void ptscope_share_account(u64 share[PTSCOPE_NR_SHARE],
 			e->size >> PAGE_SHIFT;
 }
 
-static const char *ptscope_level_name(u32 level)
+/*
+ * A level's name in the text views.  The records keep mm/pagewalk.c's
+ * levels, where 4-level paging folds the PGD and reports the top table at
+ * the P4D level; x86, the kernel's ptdump and the ptscope tool call that
+ * table the PGD, and so do the text views.
+ */
+static const char *ptscope_level_name(const struct ptscope_render *r,
+				      u32 level)
 {
+	if (level == PTSCOPE_LVL_P4D && r->hdr.pgtable_levels == 4)
+		return "pgd";
 	return level < PTSCOPE_NR_LEVELS ? ptscope_level_names[level] : "?";
 }
 
@@ -454,7 +463,7 @@ static void ptscope_pt_flush(struct ptscope_render *r,
 	tb_size(out, "%6s ", r->run_end - r->run_start);
 	tb_printf(out, "%8llux", r->run_count);
 	tb_size(out, "%-4s ", r->run_size);
-	tb_printf(out, "%s  ", ptscope_level_name(r->run_level));
+	tb_printf(out, "%s  ", ptscope_level_name(r, r->run_level));
 	ptscope_pt_attrs(r->run_flags, r->run_kind, out);
 	tb_printf(out, "\n");
 }
@@ -524,7 +533,7 @@ static void ptscope_render_ptes(struct ptscope_render *r,
 		tb_str(out, "0x");
 		tb_hex(out, e->va, 16);
 		tb_char(out, ' ');
-		tb_str(out, ptscope_level_name(e->level));
+		tb_str(out, ptscope_level_name(r, e->level));
 		tb_str(out, " 0x");
 		tb_hex(out, e->raw, 16);
 		tb_str(out, " 0x");
@@ -560,7 +569,7 @@ static void ptscope_xlate_result(struct ptscope_render *r,
 				 struct ptscope_tbuf *out)
 {
 	const struct ptscope_rec_level *l = &r->last;
-	const char *name = ptscope_level_name(l->level);
+	const char *name = ptscope_level_name(r, l->level);
 
 	if (!r->nr_levels)
 		return;
@@ -598,8 +607,6 @@ static void ptscope_render_xlate(struct ptscope_render *r,
 			  rec->hdr.pgtable_levels,
 			  rec->hdr.features & PTSCOPE_FEAT_PTI ?
 			  ", PTI: top level read from the user copy" : "");
-		if (rec->hdr.pgtable_levels == 4)
-			tb_printf(out, "# pgd folded: the top table is the p4d level\n");
 		r->eff = PTSCOPE_F_USER | PTSCOPE_F_RW;
 		break;
 	case PTSCOPE_REC_VMA:
@@ -621,7 +628,7 @@ static void ptscope_render_xlate(struct ptscope_render *r,
 			tb_printf(out, "# LEVEL INDEX TABLE-PA ENTRY-PA RAW FLAGS\n");
 		}
 		tb_printf(out, "%-5s %5u 0x%012llx 0x%012llx 0x%016llx ",
-			  ptscope_level_name(l->level), l->index, l->table_pa,
+			  ptscope_level_name(r, l->level), l->index, l->table_pa,
 			  l->entry_pa, l->raw);
 		tb_names(out, l->flags, ptscope_flag_names,
 			 ARRAY_SIZE(ptscope_flag_names), ' ');
@@ -669,6 +676,7 @@ static void ptscope_stats_print(struct ptscope_render *r,
 				struct ptscope_tbuf *out)
 {
 	const struct ptscope_rec_stats *st = &r->st;
+	const bool folded = r->hdr.pgtable_levels == 4;
 	u64 total = 0;
 	unsigned int i;
 
@@ -678,7 +686,10 @@ static void ptscope_stats_print(struct ptscope_render *r,
 
 	tb_printf(out, "page-table pages   count   memory\n");
 	for (i = 0; i < PTSCOPE_NR_LEVELS; i++) {
-		tb_printf(out, "  %-14s %7llu ", ptscope_level_names[i],
+		/* 4 levels: the top table is counted at the P4D level */
+		if (folded && i == PTSCOPE_LVL_PGD)
+			continue;
+		tb_printf(out, "  %-14s %7llu ", ptscope_level_name(r, i),
 			  st->tables[i]);
 		tb_size(out, "%8s\n", st->tables[i] << PAGE_SHIFT);
 		total += st->tables[i];
@@ -694,8 +705,12 @@ static void ptscope_stats_print(struct ptscope_render *r,
 	tb_printf(out, "  %-12s %10llu %9llu %9llu\n", "hole records",
 		  r->holes[PTSCOPE_LVL_PUD], r->holes[PTSCOPE_LVL_PMD],
 		  r->holes[PTSCOPE_LVL_PTE]);
-	tb_printf(out, "  hole records above pud: pgd %llu, p4d %llu\n\n",
-		  r->holes[PTSCOPE_LVL_PGD], r->holes[PTSCOPE_LVL_P4D]);
+	if (folded)
+		tb_printf(out, "  hole records above pud: pgd %llu\n\n",
+			  r->holes[PTSCOPE_LVL_P4D]);
+	else
+		tb_printf(out, "  hole records above pud: pgd %llu, p4d %llu\n\n",
+			  r->holes[PTSCOPE_LVL_PGD], r->holes[PTSCOPE_LVL_P4D]);
 
 	tb_printf(out, "pages by sharing (as smaps; shared: mapcount > 1)\n");
 	tb_printf(out, "  %-14s %9llu\n  %-14s %9llu\n  %-14s %9llu\n  %-14s %9llu\n\n",

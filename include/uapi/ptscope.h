@@ -83,7 +83,8 @@
  *    /proc/PID/pagemap counts them present.
  *  - Levels are named as mm/pagewalk.c sees them: with 4-level paging the
  *    PGD level is folded at run time and the top table's entries are
- *    reported at PTSCOPE_LVL_P4D (stats count 0 PGD tables).
+ *    reported at PTSCOPE_LVL_P4D (stats count 0 PGD tables).  The text
+ *    views and the ptscope tool call that top table the PGD, as x86 does.
  *  - HOLE records of one level are merged across tables and chunks.
  *  - VMA names longer than 63 bytes are truncated.
  *  - vm_flags are the running kernel's VM_* bits; only VM_READ, VM_WRITE,
@@ -136,7 +137,7 @@ enum ptscope_level {
 #define PTSCOPE_F_GLOBAL	(1ULL << 9)
 #define PTSCOPE_F_NX		(1ULL << 10)
 #define PTSCOPE_F_SOFT_DIRTY	(1ULL << 11)
-#define PTSCOPE_F_UFFD_WP	(1ULL << 12)
+#define PTSCOPE_F_UFFD_WP	(1ULL << 12)	/* also a uffd-wp PTE marker */
 #define PTSCOPE_F_SPECIAL	(1ULL << 13)
 #define PTSCOPE_F_DEVMAP	(1ULL << 14)
 #define PTSCOPE_F_PROTNONE	(1ULL << 15)	/* PROT_NONE / NUMA hinting */

@@ -342,6 +342,37 @@ long pts_query_text(const char *line, char **text)
 	return ret;
 }
 
+int pts_frames_pread(int fd, uint64_t *out, uint64_t n, uint64_t idx)
+{
+	uint64_t done = 0;
+	ssize_t r;
+
+	while (done < n) {
+		r = pread(fd, out + done, (n - done) * 8,
+			  (off_t)((idx + done) * 8));
+		if (r < 0)
+			return -errno;
+		if (r == 0 || r % 8)
+			return -EPROTO;
+		done += (uint64_t)r / 8;
+	}
+	return 0;
+}
+
+int pts_query_frames(const char *line, uint64_t *out, uint64_t n)
+{
+	int fd = pts_open("query", O_RDWR);
+	int ret;
+
+	if (fd < 0)
+		return fd;
+	ret = pts_write_line(fd, line);
+	if (!ret)
+		ret = pts_frames_pread(fd, out, n, 0);
+	close(fd);
+	return ret;
+}
+
 int pts_text_has_hex(const char *text, uint64_t val)
 {
 	const char *p = text;

@@ -119,6 +119,20 @@ long pts_query_text(const char *line, char **text);
 /** pts_read_text_fd() - read @fd to EOF into a malloc'ed string */
 long pts_read_text_fd(int fd, char **text);
 
+/**
+ * pts_frames_pread() - pread @n words of a view=frames descriptor, from
+ * word @idx on (the page at range start + @idx * 4096).
+ * Return: 0 when all came, -errno, or -EPROTO (EOF or a partial word).
+ */
+int pts_frames_pread(int fd, uint64_t *out, uint64_t n, uint64_t idx);
+
+/**
+ * pts_query_frames() - open "query", write @line (a view=frames query)
+ * and read its first @n words.
+ * Return: 0 or -errno.
+ */
+int pts_query_frames(const char *line, uint64_t *out, uint64_t n);
+
 /** pts_text_has_hex() - does @text contain a hex number equal to @val? */
 int pts_text_has_hex(const char *text, uint64_t val);
 

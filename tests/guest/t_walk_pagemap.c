@@ -256,23 +256,6 @@ static int find_map(const struct walk *w, uint64_t va)
 	return -1;
 }
 
-/* pread @n words of the frames view at word @idx, all of them or -errno */
-static int frames_pread(int fd, uint64_t *out, uint64_t n, uint64_t idx)
-{
-	uint64_t done = 0;
-	ssize_t r;
-
-	while (done < n) {
-		r = pread(fd, out + done, (n - done) * 8, (off_t)((idx + done) * 8));
-		if (r < 0)
-			return -errno;
-		if (r == 0 || r % 8)
-			return -EPROTO;
-		done += (uint64_t)r / 8;
-	}
-	return 0;
-}
-
 /*
  * The frames view of the walked range: for every VMA the words of its
  * pages in the range, read with pread at their offsets (word i is page
@@ -312,12 +295,12 @@ static int frames_take(struct walk *w)
 			break;
 		}
 		if (p1 > p0)
-			ret = frames_pread(fd, w->fw[i] + p0, p1 - p0,
+			ret = pts_frames_pread(fd, w->fw[i] + p0, p1 - p0,
 					   (m->start + p0 * PG_SIZE - w->rs) /
 					   PG_SIZE);
 		if (!ret && m->start > w->rs && below >= w->rs &&
 		    below < w->re && find_map(w, below) < 0) {
-			ret = frames_pread(fd, &w->gap[i], 1,
+			ret = pts_frames_pread(fd, &w->gap[i], 1,
 					   (below - w->rs) / PG_SIZE);
 			w->gap_ok[i] = !ret;
 		}
@@ -1331,6 +1314,30 @@ static size_t pick_samples(const struct scn *s, struct sample *out,
 	return n;
 }
 
+/*
+ * The level names of an xlate text, top first, as "pgd p4d pud ...": the
+ * lines "NAME INDEX TABLE-PA ..." after the "# LEVEL" heading.
+ */
+static void xlate_level_names(const char *text, char *out, size_t size)
+{
+	const char *l;
+	size_t len = 0;
+
+	out[0] = '\0';
+	for (l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+		char name[8];
+		unsigned int idx;
+
+		if (sscanf(l, "%7s %u 0x", name, &idx) != 2 ||
+		    strlen(name) != 3 || name[0] != 'p')
+			continue;
+		len += snprintf(out + len, size - len, "%s%s", len ? " " : "",
+				name);
+		if (len >= size)
+			break;
+	}
+}
+
 static void check_xlate(const struct scn *s)
 {
 	struct sample smp[48];
@@ -1338,6 +1345,7 @@ static void check_xlate(const struct scn *s)
 	size_t n = pick_samples(s, smp, 48), i, k, ntext = 0;
 	const struct scn_region *r;
 	char line[128], *text = NULL;
+	int named = 0;
 	long ret;
 
 	for (i = 0; i < n; i++) {
@@ -1391,6 +1399,24 @@ static void check_xlate(const struct scn *s)
 			     smp[i].va, smp[i].pa);
 			if (mt.n <= 2)
 				tap_diag("%s", text);
+		}
+		/*
+		 * Level names: 5-level paging (the kernel honoured a hint
+		 * above 128 TiB) reads pgd, p4d, pud...; 4-level folds the
+		 * P4D and the top table is the pgd, as x86 and the tool say.
+		 */
+		if (!named && smp[i].pa && s->lay.high_tried) {
+			const char *want = s->lay.high_honoured ?
+				"pgd p4d pud" : "pgd pud";
+			char names[64];
+
+			named = 1;
+			xlate_level_names(text, names, sizeof(names));
+			if (!tap_ok(!strncmp(names, want, strlen(want)) &&
+				    (s->lay.high_honoured || !strstr(names, "p4d")),
+				    "xlate: view=xlate text names the levels %s... (%d-level paging)",
+				    want, s->lay.high_honoured ? 5 : 4))
+				tap_diag("levels in the text: '%s'", names);
 		}
 		free(text);
 	}

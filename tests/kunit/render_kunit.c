@@ -386,9 +386,10 @@ static void render_xlate_rights_test(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(pa, "4K page"), "%s", pa);
 	/* no VMA record came: the view says so */
 	KUNIT_EXPECT_NOT_NULL(test, strstr(find_line(t, "vma"), "none"));
-	/* one line per level */
-	KUNIT_EXPECT_TRUE(test, *find_line(t, "p4d"));
-	KUNIT_EXPECT_TRUE(test, *find_line(t, "pte"));
+	/* one line per level; 4 levels: the top table is named pgd */
+	KUNIT_EXPECT_TRUE(test, *find_line(t, "pgd "));
+	KUNIT_EXPECT_FALSE(test, *find_line(t, "p4d "));
+	KUNIT_EXPECT_TRUE(test, *find_line(t, "pte "));
 
 	/* U/S clear at the top level (5 levels), writable, executable */
 	t = rtest_new(test, PTSCOPE_VIEW_XLATE);
@@ -405,6 +406,8 @@ static void render_xlate_rights_test(struct kunit *test)
 	KUNIT_EXPECT_TRUE_MSG(test, has_word(eff, "RW"), "%s", eff);
 	KUNIT_EXPECT_TRUE_MSG(test, has_word(eff, "x"), "%s", eff);
 	KUNIT_EXPECT_NOT_NULL(test, strstr(find_line(t, "pa"), "2M page"));
+	KUNIT_EXPECT_TRUE(test, *find_line(t, "pgd "));
+	KUNIT_EXPECT_TRUE(test, *find_line(t, "p4d "));
 
 	/* stops at a none entry: no pa, no rights */
 	t = rtest_new(test, PTSCOPE_VIEW_XLATE);
@@ -522,6 +525,17 @@ static void render_stats_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, total, 5ULL);
 	/* 5 tables of 4K */
 	KUNIT_EXPECT_TRUE(test, has_word(find_line(t, "  total"), "20K"));
+	/* 4 levels: the top table (counted at the P4D level) is the pgd */
+	n = sscanf(find_line(t, "  pgd "), " pgd %llu", &a);
+	KUNIT_ASSERT_EQ(test, n, 1);
+	KUNIT_EXPECT_EQ(test, a, 1ULL);
+	KUNIT_EXPECT_FALSE(test, *find_line(t, "  p4d "));
+	n = sscanf(find_line(t, "  hole records above pud"),
+		   " hole records above pud: pgd %llu", &a);
+	KUNIT_ASSERT_EQ(test, n, 1);
+	KUNIT_EXPECT_EQ(test, a, 1ULL);
+	KUNIT_EXPECT_FALSE(test, strstr(find_line(t, "  hole records above pud"),
+					"p4d"));
 }
 
 /* vmas: one line per VMA with its leaves per level; names are bounded */
