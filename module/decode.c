@@ -336,6 +336,12 @@ void ptscope_decode_nonpresent(struct ptscope_rec_entry *e,
 		break;
 	case PTSCOPE_LEAF_MARKER:
 		e->state |= PTSCOPE_S_PTE_MARKER;
+		/*
+		 * A uffd-wp marker keeps an unpopulated page write-protected
+		 * as the entry bit does for a mapped one (pagemap: UFFD_WP)
+		 */
+		if (offset & PTE_MARKER_UFFD_WP)
+			e->flags |= PTSCOPE_F_UFFD_WP;
 		break;
 	case PTSCOPE_LEAF_HWPOISON:
 	case PTSCOPE_LEAF_OTHER:

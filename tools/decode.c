@@ -505,7 +505,9 @@ static bool thp_pmd_guess(const struct pts_fill *f, size_t i, __u64 va)
  * @m: the model
  * @f: the pages
  *
- * Pages neither present nor swapped become holes.  A present page in a
+ * Pages neither present nor swapped become holes; swapped pages of types
+ * from PTS_SWP_TYPE_SPECIAL on become PTS_NONPRESENT entries (counted in
+ * @f->special), the rest swap entries.  A present page in a
  * huge-mapped range (@f->huge) becomes one leaf for the whole huge page
  * (clipped to the range); 4K pages are PTE leaves.  Page state comes from
  * kpageflags when given, else from the pagemap file/shared bit.
@@ -546,8 +548,16 @@ int pts_fill_pagemap(struct pts_model *m, struct pts_fill *f)
 			e->state |= PTS_S_MAPPED_EXCL;
 
 		if (pm.swapped) {
-			e->kind = PTS_SWAP;
-			e->state |= PTSCOPE_S_SWAP | PTSCOPE_S_NONPRESENT;
+			if (pm.swap_type >= PTS_SWP_TYPE_SPECIAL) {
+				/* not swap: which kind pagemap does not say */
+				e->kind = PTS_NONPRESENT;
+				e->state |= PTSCOPE_S_NONPRESENT;
+				f->special++;
+			} else {
+				e->kind = PTS_SWAP;
+				e->state |= PTSCOPE_S_SWAP |
+					    PTSCOPE_S_NONPRESENT;
+			}
 			e->swap_type = pm.swap_type;
 			e->swap_offset = pm.swap_offset;
 			pts_model_count(m, e);

@@ -96,7 +96,7 @@ struct pts_ctx {
 /* entry kinds */
 enum pts_kind {
 	PTS_PRESENT,		/* present leaf */
-	PTS_SWAP,		/* swap (from /proc: also migration) entry */
+	PTS_SWAP,		/* swap entry */
 	PTS_NONPRESENT,		/* other non-none, non-present entry */
 	PTS_HOLE,		/* none entry or missing table */
 	PTS_NR_KINDS,
@@ -427,6 +427,9 @@ __u32 pts_vma_kind_guess(const struct pts_vma *v);
  *		(PAGEMAP_SCAN said PAGE_IS_HUGE, or hugetlb), else 0
  * @guess_thp:	no PAGEMAP_SCAN: guess PMD-mapped THPs from kpageflags
  * @pmd_budget:	bytes smaps says are PMD-mapped and not yet guessed
+ * @special:	out, swap-format entries of the kernel's special types
+ *		(migration, device, hwpoison, PTE markers) put in as
+ *		PTS_NONPRESENT, added to
  */
 struct pts_fill {
 	__u32 vma;
@@ -438,7 +441,16 @@ struct pts_fill {
 	__u64 huge;
 	bool guess_thp;
 	__u64 pmd_budget;
+	size_t special;
 };
+
+/*
+ * The first swap type that is never a swap area: MAX_SWAPFILES is 32 less
+ * the kernel's special types (22 on 6.1 with all of them configured, 23 or
+ * more later), and those types (hwpoison, migration, device, PTE markers)
+ * are above it.  pagemap reports every one of them as swapped.
+ */
+#define PTS_SWP_TYPE_SPECIAL	22
 
 int pts_fill_pagemap(struct pts_model *m, struct pts_fill *f);
 

@@ -592,9 +592,11 @@ const struct pts_col pts_pt_cols[] = {
 	[PC_PKEY] = { "PKEY", "pkey", PTS_CT_NUM, 0, SCOLS_FL_RIGHT,
 		      "protection key" },
 	[PC_SWAPTYPE] = { "SWAPTYPE", "swap_type", PTS_CT_NUM, 0,
-			  SCOLS_FL_RIGHT, "swap device index" },
+			  SCOLS_FL_RIGHT,
+			  "swap device index (nonpresent: the special type)" },
 	[PC_SWAPOFF] = { "SWAPOFF", "swap_offset", PTS_CT_XNUM, 0,
-			 SCOLS_FL_RIGHT, "offset in the swap device" },
+			 SCOLS_FL_RIGHT,
+			 "offset in the swap device (migration, device: the frame)" },
 	[PC_KPF] = { "KPF", "kpageflags", PTS_CT_HEX, 0, SCOLS_FL_RIGHT,
 		     "/proc/kpageflags bits (proc source)" },
 	[PC_NAME] = { "NAME", "name", PTS_CT_STR, 0, 0,
@@ -618,7 +620,8 @@ static void pt_get(const void *priv, size_t row, int col, struct pts_val *v)
 	const struct pts_run *r = &p->runs[row];
 	const struct pts_entry *e = r->first;
 	bool present = e->kind == PTS_PRESENT;
-	bool swap = e->kind == PTS_SWAP;
+	/* swap-format entries: swap, migration, device, markers */
+	bool swap = e->kind == PTS_SWAP || e->kind == PTS_NONPRESENT;
 
 	switch (col) {
 	case PC_START:

@@ -70,6 +70,7 @@ struct proc_src {
 	int kpagecount;
 	bool scan;
 	__u64 kpf_mask;		/* kpageflags bits to believe */
+	size_t special;		/* entries of special swap types */
 	__u64 *pm;
 	__u64 *kpf;
 	__u64 *kpc;
@@ -353,6 +354,7 @@ static int walk_pages(struct proc_src *s, __u32 vi, __u64 start, __u64 end,
 		if (err)
 			return pts_error(s->ctx, err, "pid %u", s->pid);
 		*budget = f.pmd_budget;
+		s->special += f.special;
 		start = next;
 	}
 	return 0;
@@ -562,6 +564,9 @@ int pts_proc_gather(struct pts_ctx *ctx, const struct pts_query *q,
 		err = walk_vma(&s, i);
 	if (err)
 		goto out;
+	if (s.special)
+		pts_model_note(m, "%zu entries of swap types %d-31 are not swap but migration, device, hwpoison or marker entries: pagemap does not say which",
+			       s.special, PTS_SWP_TYPE_SPECIAL);
 	if (s.scan)
 		m->known |= PTS_K_SCAN;
 	else if (getenv("PTSCOPE_NO_PAGEMAP_SCAN"))

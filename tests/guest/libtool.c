@@ -255,12 +255,21 @@ static int sh(const char *cmd)
 int swap_on(char *why, size_t len)
 {
 	if (access(KMODS "/zram.ko", R_OK) && access("/sys/block/zram0", F_OK)) {
-		snprintf(why, len, "no zram module in " KMODS);
+		snprintf(why, len, "%s",
+			 kconfig_why("CONFIG_ZRAM", "no zram module in " KMODS));
 		return -ENOENT;
 	}
 	if (access("/sys/block/zram0", F_OK)) {
+		/*
+		 * The matrix kernels list zram, its default compressor where
+		 * that is a module (lzo-rle on cloud kernels) and all they
+		 * need (6.12's zram links its lz4hc/zstd backends), in order.
+		 */
+		if (!access(KMODS "/load-order", R_OK))
+			sh("for m in $(cat " KMODS "/load-order); do insmod " KMODS "/$m 2>/dev/null; done");
 		loaded_zs = !sh("insmod " KMODS "/zsmalloc.ko 2>/dev/null");
-		loaded_zram = !sh("insmod " KMODS "/zram.ko 2>/dev/null");
+		loaded_zram = !sh("insmod " KMODS "/zram.ko 2>/dev/null") ||
+			      !access("/sys/module/zram", F_OK);
 	}
 	if (write_file_str("/sys/block/zram0/disksize", "64M") ||
 	    sh("mkswap /dev/zram0 >/dev/null 2>&1") ||

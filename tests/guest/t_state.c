@@ -13,6 +13,9 @@
  *   ksm         merged pages: S_KSM as kpageflags KSM
  *   zero        read-only faults: S_ZERO as kpageflags ZERO_PAGE
  *   swap        zram swap + MADV_PAGEOUT: S_SWAP with pagemap's type/offset
+ *   uffd-wp     userfaultfd write-protected shmem pages: F_UFFD_WP as
+ *               pagemap's UFFD_WP; zapped (MADV_DONTNEED), they leave PTE
+ *               markers: S_PTE_MARKER with pagemap's swap type/offset
  *   levels      view=levels: one LEVEL record per level, leaf = pagemap
  *
  * Every present page checked also has its mapcount compared with
@@ -25,15 +28,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/swap.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <linux/userfaultfd.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "libjson.h"
 #include "libproc.h"
 #include "libpts.h"
+#include "libtool.h"
 #include "tap.h"
 
+#ifndef UFFD_FEATURE_WP_HUGETLBFS_SHMEM
+#define UFFD_FEATURE_WP_HUGETLBFS_SHMEM	(1 << 12)
+#endif
 #ifndef MADV_PAGEOUT
 #define MADV_PAGEOUT	21
 #endif
@@ -46,10 +56,6 @@
 #define SZ_2M		(2ULL << 20)
 #define SZ_1G		(1ULL << 30)
 
-#define PM_SWP_TYPE(pm)	((pm) & 0x1f)
-#define PM_SWP_OFF(pm)	(((pm) >> 5) & ((1ULL << 50) - 1))
-
-#define KMODS		"/lib/ptscope-kmods"
 
 /* mapcount against /proc/kpagecount, over every present page checked */
 
@@ -60,18 +66,6 @@
  */
 #define WHY_LARGE	"page of a large folio: 6.12+ module reports folio_mapcount(), kpagecount a per-page count"
 static unsigned long mc_pages, mc_agree, mc_explained, mc_bad;
-
-static int kpagecount_read(uint64_t pfn, uint64_t *count)
-{
-	int fd = open("/proc/kpagecount", O_RDONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = pread(fd, count, sizeof(*count), (off_t)(pfn * sizeof(*count)));
-	close(fd);
-	return n == sizeof(*count) ? 0 : -EIO;
-}
 
 /*
  * @pfn is the frame pagemap gives for the page; @why_differs, when not
@@ -743,46 +737,20 @@ out:
 
 /* swap on zram */
 
-static int run_cmd(const char *cmd)
-{
-	int st = system(cmd);
-
-	return st == 0 ? 0 : -1;
-}
-
 static void test_swap(void)
 {
 	const size_t n = 32, len = n * PG_SIZE;
 	unsigned long swapped = 0, bad = 0;
-	int loaded_zs = 0, loaded_zram = 0;
 	struct pts_stream st;
 	pid_t me = getpid();
 	uint64_t pm[32], base;
+	char why[160];
 	size_t i, j;
 	char *p;
 
-	if (access(KMODS "/zram.ko", R_OK) && access("/sys/block/zram0", F_OK)) {
-		tap_skip(kconfig_why("CONFIG_ZRAM", "no zram module in " KMODS), "swap");
+	if (swap_on(why, sizeof(why))) {
+		tap_skip(why, "swap");
 		return;
-	}
-	if (access("/sys/block/zram0", F_OK)) {
-		/*
-		 * The matrix kernels list zram, its default compressor where
-		 * that is a module (lzo-rle on cloud kernels) and all they
-		 * need (6.12's zram links its lz4hc/zstd backends), in order.
-		 */
-		if (!access(KMODS "/load-order", R_OK))
-			run_cmd("for m in $(cat " KMODS "/load-order); do insmod " KMODS "/$m 2>/dev/null; done");
-		loaded_zs = !run_cmd("insmod " KMODS "/zsmalloc.ko 2>/dev/null");
-		loaded_zram = !run_cmd("insmod " KMODS "/zram.ko 2>/dev/null") ||
-			      !access("/sys/module/zram", F_OK);
-	}
-	if (write_file_str("/sys/block/zram0/disksize", "64M") ||
-	    run_cmd("mkswap /dev/zram0 >/dev/null 2>&1") ||
-	    swapon("/dev/zram0", 0)) {
-		tap_skip("zram swap could not be set up (insmod, disksize, mkswap or swapon failed)",
-			 "swap");
-		goto unload;
 	}
 	p = mmap(NULL, len, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -848,14 +816,238 @@ static void test_swap(void)
 unmap:
 	munmap(p, len);
 off:
-	if (swapoff("/dev/zram0"))
-		tap_diag("swapoff: %s", strerror(errno));
-	write_file_str("/sys/block/zram0/reset", "1");
-unload:
-	if (loaded_zram)
-		run_cmd("rmmod zram 2>/dev/null");
-	if (loaded_zs)
-		run_cmd("rmmod zsmalloc 2>/dev/null");
+	swap_off();
+}
+
+/* uffd-wp and PTE markers */
+
+/*
+ * What ptscope says of one page against pagemap's word @pm: @marker, a
+ * zapped write-protected page (a uffd-wp PTE marker), else a present one;
+ * both write-protected.  @w is the frames view's word.  0 when all agree.
+ */
+static int uffd_page_bad(const struct ptscope_rec_entry *e, uint64_t w,
+			 uint64_t pm, int marker)
+{
+	uint64_t want_kind = marker ? PTSCOPE_FK_MARKER : PTSCOPE_FK_PRESENT;
+
+	if (!e || !(pm & PM_UFFD_WP) || !(e->flags & PTSCOPE_F_UFFD_WP) ||
+	    !(w & PTSCOPE_FR_UFFD_WP) || PTSCOPE_FR_KIND(w) != want_kind ||
+	    (w & PTSCOPE_FR_RW))
+		return 1;
+	if (marker)
+		return !(pm & PM_SWAP) || (pm & PM_PRESENT) ||
+			e->state != (PTSCOPE_S_NONPRESENT | PTSCOPE_S_PTE_MARKER) ||
+			(e->flags & ~PTSCOPE_F_UFFD_WP) ||
+			e->swap_type != PM_SWP_TYPE(pm) ||
+			e->swap_offset != PM_SWP_OFF(pm) ||
+			/* the word has no frame or swap fields for a marker */
+			(w & PTSCOPE_FR_FRAME_MASK) ||
+			((w >> PTSCOPE_FR_SWP_TYPE_SHIFT) &
+			 PTSCOPE_FR_SWP_TYPE_MASK);
+	return !(pm & PM_PRESENT) || !(e->flags & PTSCOPE_F_PRESENT) ||
+		(e->flags & PTSCOPE_F_RW) ||
+		!(e->state & PTSCOPE_S_SHMEM) ||
+		e->pfn != (pm & PM_PFN_MASK) ||
+		(w & PTSCOPE_FR_FRAME_MASK) != (pm & PM_PFN_MASK);
+}
+
+static void uffd_check(pid_t me, uint64_t base, size_t n, size_t nmarkers,
+		       const char *stage)
+{
+	uint64_t pm[8], fw[8];
+	struct pts_stream st;
+	unsigned long bad = 0;
+	char line[128];
+	size_t i;
+
+	snprintf(line, sizeof(line), "pid=%d start=0x%llx end=0x%llx view=frames\n",
+		 (int)me, (unsigned long long)base,
+		 (unsigned long long)(base + n * PG_SIZE));
+	if (n > 8 || pagemap_one(me, base, n, pm) ||
+	    pts_query_frames(line, fw, n) ||
+	    query_range(me, base, base + n * PG_SIZE, &st)) {
+		tap_ok(0, "uffd-wp: %s: query records, frames and pagemap", stage);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		const struct ptscope_rec_entry *e = find_ent(&st, base + i * PG_SIZE);
+
+		if (uffd_page_bad(e, fw[i], pm[i], i < nmarkers) && !bad++)
+			tap_diag("page %zu: flags 0x%llx state 0x%llx pfn 0x%llx swp %u:0x%llx, frames 0x%016llx, pagemap 0x%016llx",
+				 i, e ? (unsigned long long)e->flags : 0ULL,
+				 e ? (unsigned long long)e->state : 0ULL,
+				 e ? (unsigned long long)e->pfn : 0ULL,
+				 e ? e->swap_type : 0,
+				 e ? (unsigned long long)e->swap_offset : 0ULL,
+				 (unsigned long long)fw[i],
+				 (unsigned long long)pm[i]);
+	}
+	if (nmarkers)
+		tap_ok(!bad, "uffd-wp: %s: %zu PTE markers (S_PTE_MARKER, F_UFFD_WP as pagemap's, swap type/offset = pagemap's; frames view: kind marker, UFFD_WP) and %zu write-protected pages (%lu bad)",
+		       stage, nmarkers, n - nmarkers, bad);
+	else
+		tap_ok(!bad, "uffd-wp: %s: %zu present shmem pages: F_UFFD_WP as pagemap's UFFD_WP, read-only, frame = pagemap (records and frames view) (%lu bad)",
+		       stage, n, bad);
+	pts_stream_free(&st);
+}
+
+static int jv_has_str(const struct jv *a, const char *s)
+{
+	size_t i;
+
+	for (i = 0; a && a->type == JV_ARR && i < a->n; i++)
+		if (a->v[i]->type == JV_STR && !strcmp(a->v[i]->str, s))
+			return 1;
+	return 0;
+}
+
+/*
+ * The ptscope command from source @src: the first @nmarkers pages are
+ * non-present entries, not swap (the module says pte-marker; pagemap
+ * gives only a swap type above the swap areas'), with pagemap's type and
+ * offset; the rest present and uffd-wp.
+ */
+static void uffd_tool_check(pid_t me, uint64_t base, size_t n,
+			    size_t nmarkers, const char *src)
+{
+	const struct jv *a, *e;
+	unsigned long bad = 0;
+	struct tool_out o;
+	uint64_t pm[8];
+	struct jv *j = NULL;
+	size_t i, seen = 0;
+
+	if (n > 8 || pagemap_one(me, base, n, pm) ||
+	    tool_run(&o, "-J -o +SWAPTYPE,SWAPOFF --source %s pt show --all --range 0x%llx-0x%llx %d",
+		     src, (unsigned long long)base,
+		     (unsigned long long)(base + n * PG_SIZE), (int)me)) {
+		tap_ok(0, "uffd-wp: ptscope --source %s: run", src);
+		return;
+	}
+	if (!o.status)
+		j = jv_parse(o.out);
+	a = j ? jv_get(j, "entries") : NULL;
+	for (i = 0; a && a->type == JV_ARR && i < a->n; i++) {
+		const char *type;
+		uint64_t va;
+		size_t pg;
+		int ok;
+
+		e = a->v[i];
+		type = jv_s(e, "type") ?: "";
+		va = jv_u64(e, "start");
+		if (va < base || va >= base + n * PG_SIZE)
+			continue;
+		pg = (va - base) / PG_SIZE;
+		seen++;
+		if (pg < nmarkers)
+			ok = !strcmp(type, "nonpresent") &&
+				!jv_has_str(jv_get(e, "state"), "swap") &&
+				jv_u64(e, "swap_type") == PM_SWP_TYPE(pm[pg]) &&
+				jv_u64(e, "swap_offset") == PM_SWP_OFF(pm[pg]) &&
+				(strcmp(src, "module") ||
+				 jv_has_str(jv_get(e, "state"), "pte-marker"));
+		else
+			ok = !strcmp(type, "present") &&
+				jv_u64(e, "pfn") == (pm[pg] & PM_PFN_MASK);
+		ok = ok && jv_has_str(jv_get(e, "flags"), "uffd-wp");
+		if (!ok && !bad++)
+			tap_diag("page %zu: type %s, swap %llu:0x%llx, uffd-wp %d, pte-marker %d; pagemap 0x%016llx",
+				 pg, type,
+				 (unsigned long long)jv_u64(e, "swap_type"),
+				 (unsigned long long)jv_u64(e, "swap_offset"),
+				 jv_has_str(jv_get(e, "flags"), "uffd-wp"),
+				 jv_has_str(jv_get(e, "state"), "pte-marker"),
+				 (unsigned long long)pm[pg]);
+	}
+	if (!tap_ok(a && seen == n && !bad,
+		    "uffd-wp: ptscope --source %s pt show: %zu markers are non-present entries (not swap) with pagemap's type/offset, %zu pages present, all uffd-wp (%zu of %zu pages seen, %lu bad)",
+		    src, nmarkers, n - nmarkers, seen, n, bad))
+		tap_diag("exit %d: %s", o.status, o.err);
+	jv_free(j);
+	tool_out_free(&o);
+}
+
+static void test_uffd_wp(void)
+{
+	const size_t n = 8, len = n * PG_SIZE;
+	struct uffdio_api api = {
+		.api = UFFD_API,
+		.features = UFFD_FEATURE_WP_HUGETLBFS_SHMEM,
+	};
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_WP };
+	struct uffdio_writeprotect wp = { .mode = UFFDIO_WRITEPROTECT_MODE_WP };
+	pid_t me = getpid();
+	unsigned long bad = 0;
+	int fd, uffd = -1;
+	char val[8], *p;
+	uint64_t base;
+	size_t i;
+
+	fd = memfd_create("ptscope-uffd", MFD_CLOEXEC);
+	if (fd < 0 || ftruncate(fd, (off_t)len)) {
+		tap_ok(0, "uffd-wp: memfd: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED) {
+		tap_ok(0, "uffd-wp: mmap: %s", strerror(errno));
+		return;
+	}
+	base = (uint64_t)(uintptr_t)p;
+	uffd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	if (uffd < 0) {
+		tap_skip(kconfig_why("CONFIG_USERFAULTFD", strerror(errno)),
+			 "uffd-wp");
+		goto unmap;
+	}
+	/* uffd-wp on shmem needs the markers (CONFIG_PTE_MARKER_UFFD_WP) */
+	if (ioctl(uffd, UFFDIO_API, &api)) {
+		if (!kconfig_get("CONFIG_PTE_MARKER_UFFD_WP", val, sizeof(val)) &&
+		    !strcmp(val, "y"))
+			tap_ok(0, "uffd-wp: UFFDIO_API with WP_HUGETLBFS_SHMEM: %s",
+			       strerror(errno));
+		else
+			tap_skip(kconfig_why("CONFIG_PTE_MARKER_UFFD_WP",
+					     "UFFDIO_API: no uffd-wp on shmem"),
+				 "uffd-wp");
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		p[i * PG_SIZE] = (char)(i + 1);
+	reg.range.start = base;
+	reg.range.len = len;
+	wp.range = reg.range;
+	if (ioctl(uffd, UFFDIO_REGISTER, &reg) ||
+	    ioctl(uffd, UFFDIO_WRITEPROTECT, &wp)) {
+		tap_ok(0, "uffd-wp: register and write-protect: %s",
+		       strerror(errno));
+		goto out;
+	}
+	uffd_check(me, base, n, 0, "write-protected");
+
+	/* zapping keeps the protection as markers; the pages stay in shmem */
+	if (madvise(p, len / 2, MADV_DONTNEED)) {
+		tap_ok(0, "uffd-wp: MADV_DONTNEED: %s", strerror(errno));
+		goto out;
+	}
+	uffd_check(me, base, n, n / 2, "zapped half");
+	uffd_tool_check(me, base, n, n / 2, "module");
+	uffd_tool_check(me, base, n, n / 2, "proc");
+	tap_ok(text_has(me, base, base + len, "ptes", " marker"),
+	       "uffd-wp: view=ptes tags the markers \"marker\"");
+	for (i = 0; i < n; i++)
+		if (p[i * PG_SIZE] != (char)(i + 1))
+			bad++;
+	tap_ok(!bad, "uffd-wp: the data reads back through the markers");
+out:
+	close(uffd);
+unmap:
+	munmap(p, len);
 }
 
 /* view=levels */
@@ -922,6 +1114,7 @@ int main(void)
 		     "/sys/kernel/mm/hugepages/hugepages-1048576kB");
 	test_ksm();
 	test_swap();
+	test_uffd_wp();
 
 	tap_ok(mc_pages && !mc_bad,
 	       "mapcount = /proc/kpagecount on %lu of %lu present pages checked (%lu explained exceptions, %lu unexplained)",

@@ -270,6 +270,9 @@ static void decode_nonpresent_test(struct kunit *test)
 	ptscope_decode_nonpresent(&e, vma, PTSCOPE_LVL_PTE, pte_val(pte), va,
 				  PAGE_SIZE);
 	KUNIT_EXPECT_EQ(test, e.state, S(NONPRESENT) | S(PTE_MARKER));
+	/* a uffd-wp marker write-protects, as pagemap's UFFD_WP says */
+	KUNIT_EXPECT_EQ(test, e.flags, F(UFFD_WP));
+	KUNIT_EXPECT_EQ(test, e.swap_offset, (u64)PTE_MARKER_UFFD_WP);
 #endif
 
 	/* a hugetlb VMA marks its entries */

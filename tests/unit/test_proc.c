@@ -209,6 +209,44 @@ static void test_fill_small(void **state)
 	pts_model_free(&m);
 }
 
+/*
+ * Swap-format entries of the kernel's special types (from 22 on: 6.1's
+ * MAX_SWAPFILES with all of them configured) are not swap: a uffd-wp PTE
+ * marker (6.1: type 30, offset 1, as a guest's pagemap shows it) and a
+ * migration entry (6.1: type 25 for a writable one, offset = pfn) are
+ * non-present entries; type 21 is swap.
+ */
+static void test_fill_special_types(void **state)
+{
+	__u64 pm[3] = {
+		PTS_PM_SWAP | PTS_PM_UFFD_WP | (1ULL << 5) | 30,
+		PTS_PM_SWAP | (0x4321ULL << 5) | 25,
+		PTS_PM_SWAP | (9ULL << 5) | 21,
+	};
+	struct pts_fill f = { .vma = 0, .va = 0x10000, .nr = 3, .pm = pm };
+	struct pts_model m;
+	struct pts_entry *e;
+
+	(void)state;
+	model_with_vma(&m, 0x10000, 0x13000, PTSCOPE_VMA_SHMEM);
+	assert_int_equal(pts_fill_pagemap(&m, &f), 0);
+	assert_int_equal(m.nr_entries, 3);
+	assert_int_equal(f.special, 2);
+	e = m.entries;
+	assert_int_equal(e[0].kind, PTS_NONPRESENT);
+	assert_true(e[0].state == PTSCOPE_S_NONPRESENT);
+	assert_true(e[0].flags == PTSCOPE_F_UFFD_WP);
+	assert_int_equal(e[0].swap_type, 30);
+	assert_int_equal(e[0].swap_offset, 1);
+	assert_int_equal(e[1].kind, PTS_NONPRESENT);
+	assert_int_equal(e[1].swap_type, 25);
+	assert_int_equal(e[1].swap_offset, 0x4321);
+	assert_int_equal(e[2].kind, PTS_SWAP);
+	assert_true(e[2].state == (PTSCOPE_S_SWAP | PTSCOPE_S_NONPRESENT));
+	assert_int_equal(m.vmas[0].swapped, 1);
+	pts_model_free(&m);
+}
+
 static __u64 *thp_pages(__u64 va0, size_t n, __u64 pfn, __u64 **kpf)
 {
 	__u64 *pm = calloc(n, 8);
@@ -318,6 +356,7 @@ int main(void)
 		cmocka_unit_test(test_maps_line),
 		cmocka_unit_test(test_kind_names),
 		cmocka_unit_test(test_fill_small),
+		cmocka_unit_test(test_fill_special_types),
 		cmocka_unit_test(test_fill_huge_known),
 		cmocka_unit_test(test_fill_thp_guess),
 		cmocka_unit_test(test_proc_arch),
